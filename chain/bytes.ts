@@ -196,3 +196,11 @@ export class ByteReader {
     return this.buf[this.pos + offset];
   }
 }
+
+/**
+ * A compact, flat Map key for bytes (one char per byte). Hex built by concatenation is a rope
+ * of 32+ string pieces per key; a world holds millions of keys, so this matters.
+ */
+export function bytesKey(b: Uint8Array, length = b.length): string {
+  return Buffer.from(b.buffer, b.byteOffset, Math.min(length, b.length)).toString('latin1');
+}
