@@ -5,8 +5,9 @@
 // Lookups go from a display hash to an integer id once, then join on integers. A page of
 // transactions costs three queries however long it is (rows, prevouts, output addresses, each
 // with the page's ids as one JSON array), and raw transactions are parsed here rather than stored
-// twice. Unknown things come back as null; malformed input throws a RangeError whose one-line
-// message the API shows as a 400 body (the texts electrs uses, where it has one).
+// twice. Unknown things come back as null; malformed input throws a RangeError (an AddressError
+// for addresses) whose one-line message the API shows as a 400 body, in electrs's words where it
+// has them.
 import type Database from 'better-sqlite3';
 import type { Network, ScriptType, TxIn } from '../types.ts';
 import type {
@@ -598,12 +599,12 @@ export class ChainReader {
     const q = (query ?? '').trim();
     if (q === '') return { kind: 'none', reason: 'Type a block height, block hash, transaction id or address.' };
 
-    if (/^\d+$/.test(q)) {
+    if (/^\d{1,10}$/.test(q)) {
       const height = Number(q);
       const tip = this.tipHeight();
       const first = this.firstHeight();
       if (tip === null || first === null) return { kind: 'none', reason: 'This world has no blocks yet.' };
-      if (!Number.isSafeInteger(height) || height > tip) return { kind: 'none', reason: `No block at height ${q}: the chain tip is at height ${tip}.` };
+      if (height > tip) return { kind: 'none', reason: `No block at height ${q}: the chain tip is at height ${tip}.` };
       if (height < first) return { kind: 'none', reason: `Block ${q} is before this world's recorded history, which starts at height ${first}.` };
       return { kind: 'height', target: height };
     }
@@ -811,9 +812,8 @@ function prepare(db: Database.Database) {
        FROM json_each(?) j JOIN txs t ON t.id = j.value LEFT JOIN blocks b ON b.height = t.block_height ORDER BY j.key`,
     ),
     prevoutsOf: db.prepare(
-      `SELECT i.tx_id AS txId, i.vin, o.value, a.script, a.address, a.type
-       FROM json_each(?) j JOIN inputs i ON i.tx_id = j.value
-       JOIN outputs o ON o.tx_id = i.prev_tx_id AND o.vout = i.prev_vout JOIN addresses a ON a.id = o.address_id`,
+      `SELECT o.spent_tx_id AS txId, o.spent_vin AS vin, o.value, a.script, a.address, a.type
+       FROM json_each(?) j JOIN outputs o ON o.spent_tx_id = j.value JOIN addresses a ON a.id = o.address_id`,
     ),
     outputMetaOf: db.prepare(
       `SELECT o.tx_id AS txId, o.vout, a.address, a.type
@@ -864,8 +864,8 @@ function prepare(db: Database.Database) {
     mempoolRecent: db.prepare('SELECT id, txid, fee, weight FROM txs WHERE block_height IS NULL ORDER BY id DESC LIMIT ?'),
     mempoolKey: db.prepare('SELECT COUNT(*) AS n, MAX(id) AS m FROM txs WHERE block_height IS NULL'),
     inputTotals: db.prepare(
-      `SELECT i.tx_id AS txId, SUM(o.value) AS total FROM json_each(?) j JOIN inputs i ON i.tx_id = j.value
-       JOIN outputs o ON o.tx_id = i.prev_tx_id AND o.vout = i.prev_vout GROUP BY i.tx_id`,
+      `SELECT o.spent_tx_id AS txId, SUM(o.value) AS total FROM json_each(?) j JOIN outputs o ON o.spent_tx_id = j.value
+       GROUP BY o.spent_tx_id`,
     ),
     recentFeeRates: db.prepare('SELECT block_height AS height, fee, weight FROM txs WHERE block_height > ? AND block_height <= ? AND block_pos > 0'),
   };
