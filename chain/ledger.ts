@@ -12,7 +12,7 @@ import { blockSubsidy, eraBits, medianTimePast, nextBlockTime } from './consensu
 import { classifyScript } from './script.ts';
 import { scriptToAddress } from './address.ts';
 import { sha256, sha256d } from './hash.ts';
-import { bytesToHex, compactSizeLength } from './bytes.ts';
+import { bytesKey, compactSizeLength, reverseHex } from './bytes.ts';
 import { Rng } from './rng.ts';
 import { MEMPOOL_HEIGHT } from './store/schema.ts';
 import { openDb, createIndexes, getMeta, setMeta, type Db } from './store/open.ts';
@@ -70,6 +70,8 @@ interface UnspentTx {
   id: number;
   height: number | null;
   coinbase: boolean;
+  /** Whether its output rows are in the database yet (bulk mode writes an output when it is spent, or at endBulk). */
+  stored: boolean;
   /** Unspent outputs by vout; `undefined` once spent. */
   outs: Array<{ value: number; addressId: number } | undefined>;
   live: number;
@@ -81,6 +83,7 @@ interface Prevout {
   coinbase: boolean;
   value: number;
   addressId: number;
+  stored: boolean;
 }
 
 interface CheckedTx {
@@ -92,7 +95,8 @@ interface CheckedTx {
 
 const HEADER_VERSIONS = [0x20000000, 0x20000000, 0x20000000, 0x20400000, 0x3fffe000, 0x27ffe000, 0x20c00000, 0x20800000];
 
-const keyOf = (txid: Uint8Array): string => bytesToHex(txid);
+// 16 bytes of a txid are unique among a world's transactions (2^-128 chance per pair otherwise).
+const keyOf = (txid: Uint8Array): string => bytesKey(txid, 16);
 
 export class Ledger {
   readonly db: Db;
@@ -181,7 +185,7 @@ export class Ledger {
       const k = keyOf(r.txid);
       let u = utxo.get(k);
       if (!u) {
-        u = { id: r.id, height: r.height, coinbase: r.pos === 0, outs: [], live: 0 };
+        u = { id: r.id, height: r.height, coinbase: r.pos === 0, stored: true, outs: [], live: 0 };
         utxo.set(k, u);
       }
       u.outs[r.vout] = { value: r.value, addressId: r.addressId };
@@ -189,7 +193,7 @@ export class Ledger {
     }
     const addresses = new Map<string, number>();
     for (const r of this.db.prepare('SELECT id, script FROM addresses').iterate() as Iterable<{ id: number; script: Uint8Array }>) {
-      addresses.set(bytesToHex(r.script), r.id);
+      addresses.set(bytesKey(r.script), r.id);
     }
     for (const { name } of this.db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
@@ -202,7 +206,16 @@ export class Ledger {
 
   endBulk(): void {
     if (!this.mem) return;
+    const { utxo } = this.mem;
     this.mem = null;
+    this.db.transaction(() => {
+      for (const u of utxo.values()) {
+        if (u.stored) continue;
+        u.outs.forEach((o, vout) => {
+          if (o) this.st.insertOutput.run(u.id, vout, o.value, o.addressId);
+        });
+      }
+    })();
     createIndexes(this.db);
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -217,21 +230,23 @@ export class Ledger {
     const created = overlay.created.get(k);
     if (created) {
       const o = created.outs[vout];
-      return o ? { txId: created.id, height: created.height, coinbase: created.coinbase, value: o.value, addressId: o.addressId } : undefined;
+      return o
+        ? { txId: created.id, height: created.height, coinbase: created.coinbase, value: o.value, addressId: o.addressId, stored: created.stored }
+        : undefined;
     }
     if (this.mem) {
       const u = this.mem.utxo.get(k);
       if (!u) return undefined;
       const o = u.outs[vout];
       if (!o) return vout < u.outs.length ? 'spent' : undefined;
-      return { txId: u.id, height: u.height, coinbase: u.coinbase, value: o.value, addressId: o.addressId };
+      return { txId: u.id, height: u.height, coinbase: u.coinbase, value: o.value, addressId: o.addressId, stored: u.stored };
     }
     const row = this.st.prevout.get(vout, txid) as
       | { txId: number; height: number | null; pos: number | null; value: number; addressId: number; spentBy: number | null }
       | undefined;
     if (!row) return undefined;
     if (row.spentBy !== null) return 'spent';
-    return { txId: row.txId, height: row.height, coinbase: row.pos === 0 && row.height !== null, value: row.value, addressId: row.addressId };
+    return { txId: row.txId, height: row.height, coinbase: row.pos === 0 && row.height !== null, value: row.value, addressId: row.addressId, stored: true };
   }
 
   private txExists(txid: Uint8Array, overlay: Overlay): boolean {
@@ -242,7 +257,7 @@ export class Ledger {
   }
 
   private addressId(script: Uint8Array, overlay: Overlay): number {
-    const k = bytesToHex(script);
+    const k = bytesKey(script);
     const pending = overlay.addresses.get(k);
     if (pending !== undefined) return pending.id;
     if (this.mem) {
@@ -267,28 +282,28 @@ export class Ledger {
     } catch (err) {
       throw new LedgerError('malformed', `cannot serialise transaction: ${(err as Error).message}`);
     }
-    const txidHex = bytesToHex(Uint8Array.from(enc.txid).reverse());
-    if (tx.inputs.length === 0) throw new LedgerError('malformed', `${txidHex}: no inputs`);
-    if (tx.outputs.length === 0) throw new LedgerError('malformed', `${txidHex}: no outputs`);
-    if (enc.weight > MAX_STANDARD_TX_WEIGHT) throw new LedgerError('too-large', `${txidHex}: weight ${enc.weight} exceeds ${MAX_STANDARD_TX_WEIGHT}`);
-    if (this.txExists(enc.txid, overlay)) throw new LedgerError('duplicate', `${txidHex}: transaction already in the ledger`);
+    // Error messages name the txid; built only when one is thrown.
+    const txName = () => reverseHex(enc.txid);
+    if (tx.inputs.length === 0) throw new LedgerError('malformed', `${txName()}: no inputs`);
+    if (tx.outputs.length === 0) throw new LedgerError('malformed', `${txName()}: no outputs`);
+    if (enc.weight > MAX_STANDARD_TX_WEIGHT) throw new LedgerError('too-large', `${txName()}: weight ${enc.weight} exceeds ${MAX_STANDARD_TX_WEIGHT}`);
+    if (this.txExists(enc.txid, overlay)) throw new LedgerError('duplicate', `${txName()}: transaction already in the ledger`);
     const prevouts: Prevout[] = [];
     const seen = new Set<string>();
     let valueIn = 0;
     for (let vin = 0; vin < tx.inputs.length; vin++) {
       const input = tx.inputs[vin];
-      if (isCoinbaseInput(input)) throw new LedgerError('coinbase', `${txidHex}: input ${vin} is a coinbase input outside a coinbase`);
-      const prevHex = bytesToHex(Uint8Array.from(input.prevTxid).reverse());
+      if (isCoinbaseInput(input)) throw new LedgerError('coinbase', `${txName()}: input ${vin} is a coinbase input outside a coinbase`);
       const outKey = `${keyOf(input.prevTxid)}:${input.prevVout}`;
-      if (seen.has(outKey)) throw new LedgerError('double-spend', `${txidHex}: input ${vin} spends ${prevHex}:${input.prevVout} twice`);
+      if (seen.has(outKey)) throw new LedgerError('double-spend', `${txName()}: input ${vin} spends ${reverseHex(input.prevTxid)}:${input.prevVout} twice`);
       seen.add(outKey);
       const prev = this.prevout(input.prevTxid, input.prevVout, overlay);
-      if (prev === undefined) throw new LedgerError('missing-input', `${txidHex}: input ${vin} spends unknown output ${prevHex}:${input.prevVout}`);
-      if (prev === 'spent') throw new LedgerError('double-spend', `${txidHex}: input ${vin} spends ${prevHex}:${input.prevVout}, which is already spent`);
+      if (prev === undefined) throw new LedgerError('missing-input', `${txName()}: input ${vin} spends unknown output ${reverseHex(input.prevTxid)}:${input.prevVout}`);
+      if (prev === 'spent') throw new LedgerError('double-spend', `${txName()}: input ${vin} spends ${reverseHex(input.prevTxid)}:${input.prevVout}, which is already spent`);
       if (prev.coinbase) {
         const spendHeight = height ?? (this.tipCache?.height ?? this.settings.startHeight - 1) + 1;
         if (prev.height === null || spendHeight - prev.height < COINBASE_MATURITY) {
-          throw new LedgerError('immature-coinbase', `${txidHex}: input ${vin} spends coinbase ${prevHex} before ${COINBASE_MATURITY} confirmations`);
+          throw new LedgerError('immature-coinbase', `${txName()}: input ${vin} spends coinbase ${reverseHex(input.prevTxid)} before ${COINBASE_MATURITY} confirmations`);
         }
       }
       prevouts.push(prev);
@@ -297,11 +312,11 @@ export class Ledger {
     let valueOut = 0;
     for (let vout = 0; vout < tx.outputs.length; vout++) {
       const v = tx.outputs[vout].value;
-      if (!Number.isSafeInteger(v) || v < 0 || v > MAX_MONEY) throw new LedgerError('value', `${txidHex}: output ${vout} has invalid value ${v}`);
+      if (!Number.isSafeInteger(v) || v < 0 || v > MAX_MONEY) throw new LedgerError('value', `${txName()}: output ${vout} has invalid value ${v}`);
       valueOut += v;
     }
-    if (valueOut > MAX_MONEY) throw new LedgerError('value', `${txidHex}: outputs total more than 21 million BTC`);
-    if (valueOut > valueIn) throw new LedgerError('value', `${txidHex}: outputs (${valueOut} sat) exceed inputs (${valueIn} sat)`);
+    if (valueOut > MAX_MONEY) throw new LedgerError('value', `${txName()}: outputs total more than 21 million BTC`);
+    if (valueOut > valueIn) throw new LedgerError('value', `${txName()}: outputs (${valueOut} sat) exceed inputs (${valueIn} sat)`);
 
     // Record effects so later transactions in the same block may spend these outputs.
     for (const input of tx.inputs) overlay.spent.add(`${keyOf(input.prevTxid)}:${input.prevVout}`);
@@ -310,6 +325,7 @@ export class Ledger {
       id,
       height,
       coinbase: false,
+      stored: this.mem === null,
       outs: tx.outputs.map((o) => ({ value: o.value, addressId: this.addressId(o.script, overlay) })),
       live: tx.outputs.length,
     });
@@ -334,13 +350,15 @@ export class Ledger {
     const pSort = height === null ? id : pos!;
     for (let vout = 0; vout < tx.outputs.length; vout++) {
       const addressId = created.outs[vout]!.addressId;
-      this.st.insertOutput.run(id, vout, tx.outputs[vout].value, addressId);
+      // In bulk mode an output row is written once, when it is spent (or at endBulk): no update.
+      if (created.stored) this.st.insertOutput.run(id, vout, tx.outputs[vout].value, addressId);
       this.st.insertAddressTx.run(addressId, hSort, pSort, id);
     }
     for (let vin = 0; vin < tx.inputs.length; vin++) {
       const p = c.prevouts[vin];
-      this.st.insertInput.run(id, vin, p.txId, tx.inputs[vin].prevVout);
-      this.st.markSpent.run(id, vin, p.txId, tx.inputs[vin].prevVout);
+      const prevVout = tx.inputs[vin].prevVout;
+      if (p.stored) this.st.markSpent.run(id, vin, p.txId, prevVout);
+      else this.st.insertSpentOutput.run(p.txId, prevVout, p.value, p.addressId, id, vin);
       this.st.insertAddressTx.run(p.addressId, hSort, pSort, id);
     }
   }
@@ -350,7 +368,7 @@ export class Ledger {
     for (const [k, a] of overlay.addresses) this.mem.addresses.set(k, a.id);
     for (const [k, u] of overlay.created) this.mem.utxo.set(k, u);
     for (const outKey of overlay.spent) {
-      const sep = outKey.indexOf(':');
+      const sep = outKey.lastIndexOf(':');
       const k = outKey.slice(0, sep);
       const u = this.mem.utxo.get(k);
       if (!u) continue;
@@ -512,7 +530,6 @@ export class Ledger {
     this.writeAddresses(overlay);
     this.st.insertBlock.run(b.height, b.hash, b.header, b.time, b.mtp, b.txCount, b.size, b.weight, totalFee);
     this.st.insertTx.run(b.coinbaseId, b.coinbase.txid, b.height, 0, b.coinbase.raw, b.coinbase.size, b.coinbase.weight, 0, b.time);
-    this.st.insertInput.run(b.coinbaseId, 0, null, null);
     b.coinbaseTx.outputs.forEach((o, vout) => {
       const addressId = vout === 0 ? b.coinbaseAddressId : b.commitmentAddressId!;
       this.st.insertOutput.run(b.coinbaseId, vout, o.value, addressId);
@@ -529,6 +546,7 @@ export class Ledger {
         id: b.coinbaseId,
         height: b.height,
         coinbase: true,
+        stored: true,
         outs: b.coinbaseTx.outputs.map((o, vout) => (vout === 0 ? { value: o.value, addressId: b.coinbaseAddressId } : undefined)),
         live: 1,
       });
@@ -564,19 +582,19 @@ function prepare(db: Db) {
       'INSERT INTO txs (id, txid, block_height, block_pos, raw, size, weight, fee, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     insertOutput: db.prepare('INSERT INTO outputs (tx_id, vout, value, address_id) VALUES (?, ?, ?, ?)'),
-    insertInput: db.prepare('INSERT INTO inputs (tx_id, vin, prev_tx_id, prev_vout) VALUES (?, ?, ?, ?)'),
+    insertSpentOutput: db.prepare('INSERT INTO outputs (tx_id, vout, value, address_id, spent_tx_id, spent_vin) VALUES (?, ?, ?, ?, ?, ?)'),
     markSpent: db.prepare('UPDATE outputs SET spent_tx_id = ?, spent_vin = ? WHERE tx_id = ? AND vout = ?'),
     insertAddressTx: db.prepare('INSERT OR IGNORE INTO address_txs (address_id, height, pos, tx_id) VALUES (?, ?, ?, ?)'),
     insertBlock: db.prepare(
       'INSERT INTO blocks (height, hash, header, time, median_time, tx_count, size, weight, total_fee) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     mempool: db.prepare('SELECT id, txid, raw, fee, weight FROM txs WHERE block_height IS NULL ORDER BY id'),
-    inputParents: db.prepare('SELECT prev_tx_id AS prev FROM inputs WHERE tx_id = ?'),
+    inputParents: db.prepare('SELECT tx_id AS prev FROM outputs WHERE spent_tx_id = ?'),
     confirmTx: db.prepare('UPDATE txs SET block_height = ?, block_pos = ? WHERE id = ?'),
     confirmAddressTxs: db.prepare(
       `UPDATE address_txs SET height = ?, pos = ? WHERE height = ${MEMPOOL_HEIGHT} AND pos = ? AND address_id IN (
          SELECT address_id FROM outputs WHERE tx_id = ?
-         UNION SELECT o.address_id FROM inputs i JOIN outputs o ON o.tx_id = i.prev_tx_id AND o.vout = i.prev_vout WHERE i.tx_id = ?)`,
+         UNION SELECT address_id FROM outputs WHERE spent_tx_id = ?)`,
     ),
   };
 }

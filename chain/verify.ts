@@ -23,11 +23,10 @@ export function verifyLedger(ledger: Ledger): VerifyResult {
     if (problems.length < MAX_PROBLEMS) problems.push(p);
   };
   const blockTxs = db.prepare('SELECT id, txid, raw, size, weight, fee FROM txs WHERE block_height = ? ORDER BY block_pos');
-  const prevValues = db.prepare(
-    `SELECT i.vin, o.value, o.spent_tx_id AS spentBy, o.spent_vin AS spentVin, t.txid AS prevTxid, i.prev_vout AS prevVout
-     FROM inputs i JOIN outputs o ON o.tx_id = i.prev_tx_id AND o.vout = i.prev_vout JOIN txs t ON t.id = i.prev_tx_id
-     WHERE i.tx_id = ? ORDER BY i.vin`,
+  const prevout = db.prepare(
+    'SELECT o.value, o.spent_tx_id AS spentBy, o.spent_vin AS spentVin FROM txs t JOIN outputs o ON o.tx_id = t.id AND o.vout = ? WHERE t.txid = ?',
   );
+  const spentBy = db.prepare('SELECT COUNT(*) AS n FROM outputs WHERE spent_tx_id = ?');
   const outputsOf = db.prepare('SELECT vout, value FROM outputs WHERE tx_id = ? ORDER BY vout');
 
   let prevHash: Uint8Array | null = null;
@@ -72,18 +71,19 @@ export function verifyLedger(ledger: Ledger): VerifyResult {
         coinbaseOut = valueOut;
         return;
       }
-      const prevs = prevValues.all(row.id) as { vin: number; value: number; spentBy: number; spentVin: number; prevTxid: Uint8Array; prevVout: number }[];
-      if (prevs.length !== tx.inputs.length) {
-        report(`${id}: ${tx.inputs.length} inputs but ${prevs.length} resolve to stored outputs`);
-        return;
-      }
       let valueIn = 0;
-      for (const p of prevs) {
-        const input = tx.inputs[p.vin];
-        if (!equalBytes(input.prevTxid, new Uint8Array(p.prevTxid)) || input.prevVout !== p.prevVout) report(`${id} input ${p.vin}: stored link differs from the raw input`);
-        if (p.spentBy !== row.id || p.spentVin !== p.vin) report(`${id} input ${p.vin}: the output it spends is marked spent by another transaction`);
+      for (let vin = 0; vin < tx.inputs.length; vin++) {
+        const input = tx.inputs[vin];
+        const p = prevout.get(input.prevVout, input.prevTxid) as { value: number; spentBy: number | null; spentVin: number | null } | undefined;
+        if (!p) {
+          report(`${id} input ${vin}: spends an output that is not in the ledger`);
+          continue;
+        }
+        if (p.spentBy !== row.id || p.spentVin !== vin) report(`${id} input ${vin}: the output it spends is not marked spent by this input`);
         valueIn += p.value;
       }
+      const marked = (spentBy.get(row.id) as { n: number }).n;
+      if (marked !== tx.inputs.length) report(`${id}: ${marked} outputs are marked spent by it, but it has ${tx.inputs.length} inputs`);
       if (valueIn < valueOut) report(`${id}: outputs exceed inputs`);
       if (valueIn - valueOut !== row.fee) report(`${id}: stored fee ${row.fee} but inputs − outputs = ${valueIn - valueOut}`);
       fees += valueIn - valueOut;

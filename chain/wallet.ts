@@ -102,7 +102,7 @@ export class Wallet {
       fee = Math.ceil((baseVsize + inVsize + changeVsize) * opts.feeRate);
       if (inValue >= target + fee) break;
     }
-    if (inValue < target + fee) throw new InsufficientFunds(target + fee, inValue);
+    if (chosen.length === 0 || inValue < target + fee) throw new InsufficientFunds(target + fee, inValue);
     let changeValue = inValue - target - fee;
     const txOutputs = outputs.slice();
     let changeVout = -1;

@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS addresses (
   script     BLOB NOT NULL,
   address    TEXT,               -- NULL for OP_RETURN and other address-less scripts
   type       TEXT NOT NULL,      -- Esplora's scriptpubkey_type
-  scripthash BLOB NOT NULL       -- sha256(script), as Electrum/Esplora key it (shown byte-reversed)
+  scripthash BLOB NOT NULL       -- sha256(script); Esplora shows it as plain hex (only Electrum's protocol reverses it)
 );
 
 CREATE TABLE IF NOT EXISTS outputs (
@@ -55,17 +55,9 @@ CREATE TABLE IF NOT EXISTS outputs (
   vout        INTEGER NOT NULL,
   value       INTEGER NOT NULL,
   address_id  INTEGER NOT NULL,
-  spent_tx_id INTEGER,           -- NULL while unspent (a mempool spend counts as spent)
-  spent_vin   INTEGER,
+  spent_tx_id INTEGER,           -- NULL while unspent (a mempool spend counts as spent); with
+  spent_vin   INTEGER,           -- spent_vin it is also how a tx's inputs find their prevouts
   PRIMARY KEY (tx_id, vout)
-) WITHOUT ROWID;
-
-CREATE TABLE IF NOT EXISTS inputs (
-  tx_id      INTEGER NOT NULL,
-  vin        INTEGER NOT NULL,
-  prev_tx_id INTEGER,            -- NULL for a coinbase input
-  prev_vout  INTEGER,
-  PRIMARY KEY (tx_id, vin)
 ) WITHOUT ROWID;
 
 -- Address history: one row per (address, tx) that funds or spends it.
@@ -87,4 +79,5 @@ CREATE UNIQUE INDEX IF NOT EXISTS addresses_script ON addresses(script);
 CREATE INDEX IF NOT EXISTS addresses_address ON addresses(address) WHERE address IS NOT NULL;
 CREATE INDEX IF NOT EXISTS addresses_scripthash ON addresses(scripthash);
 CREATE INDEX IF NOT EXISTS outputs_address ON outputs(address_id, spent_tx_id, value);
+CREATE INDEX IF NOT EXISTS outputs_spender ON outputs(spent_tx_id, spent_vin) WHERE spent_tx_id IS NOT NULL;
 `;
