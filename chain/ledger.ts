@@ -272,6 +272,12 @@ export class Ledger {
     return id;
   }
 
+  /** The addresses.id of an output script already in the ledger (the generator uses it to key ground truth). */
+  addressIdOf(script: Uint8Array): number | undefined {
+    if (this.mem) return this.mem.addresses.get(bytesKey(script));
+    return (this.st.addressByScript.get(script) as { id: number } | undefined)?.id;
+  }
+
   // ---- validation ----------------------------------------------------------------------------
 
   /** Checks one non-coinbase transaction against the ledger plus the overlay, then records its effects in the overlay. */

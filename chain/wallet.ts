@@ -1,6 +1,6 @@
 // A single-signature wallet that builds real-format payments: coin selection, fee by vsize,
 // change to a fresh address. The world simulator layers behaviour (fingerprints) on top.
-import type { AddressKind, Network, Tx, TxOut } from './types.ts';
+import type { AddressKind, Network, Tx, TxIn, TxOut } from './types.ts';
 import { SEQUENCE_FINAL } from './types.ts';
 import { KeyDeriver, outputFor, type DerivedKey, type WalletKeys } from './keys.ts';
 import { spendData, estimateInputVsize, outputSize } from './signature-shape.ts';
@@ -39,7 +39,14 @@ export interface PayOptions {
   locktime?: number;
   /** Reuse this address for change instead of a fresh one. */
   changeKey?: DerivedKey;
+  /** Spend exactly these coins (all of them) instead of choosing. */
+  coins?: WalletUtxo[];
+  /** No change: the last output receives everything left after the other outputs and the fee. */
+  sweep?: boolean;
 }
+
+/** Serialised output size (value + script length + script) by kind, for fee estimates. */
+const OUTPUT_SIZE: Record<AddressKind, number> = { p2pkh: 34, 'p2sh-p2wpkh': 32, p2wpkh: 31, p2wsh: 43, p2tr: 43 };
 
 /** Outputs below this are uneconomic; a smaller change goes to the fee instead. */
 export const DUST_LIMIT = 546;
@@ -65,10 +72,29 @@ export class Wallet {
   }
 
   /** A fresh receiving key and its output script. */
-  receive(): { key: DerivedKey; script: Uint8Array; address: string } {
+  receive(): { key: DerivedKey; script: Uint8Array } {
     const key = this.keys.next();
-    const { script } = outputFor(this.kind, key);
-    return { key, script, address: scriptToAddress(script, this.network) ?? '' };
+    return { key, script: outputFor(this.kind, key).script };
+  }
+
+  /** The output script of one of this wallet's keys (to reuse an address). */
+  scriptFor(key: DerivedKey): Uint8Array {
+    return outputFor(this.kind, key).script;
+  }
+
+  addressOf(script: Uint8Array): string {
+    return scriptToAddress(script, this.network) ?? '';
+  }
+
+  /** Spendable coins, for callers that choose coins themselves. */
+  spendable(spendHeight?: number): WalletUtxo[] {
+    return this.utxos.filter((u) => spendable(u, spendHeight));
+  }
+
+  /** Removes coins from the wallet (they are being spent by a transaction built elsewhere, e.g. a CoinJoin). */
+  take(coins: WalletUtxo[]): void {
+    const spent = new Set(coins);
+    for (let i = this.utxos.length - 1; i >= 0; i--) if (spent.has(this.utxos[i])) this.utxos.splice(i, 1);
   }
 
   credit(utxo: WalletUtxo): void {
@@ -86,11 +112,12 @@ export class Wallet {
    * gone and credits the change as unconfirmed. Largest coins first, so wallets consolidate.
    */
   pay(outputs: TxOut[], rng: Rng, opts: PayOptions): Payment {
+    if (opts.sweep) return this.sweep(outputs, rng, opts);
     const target = outputs.reduce((s, o) => s + o.value, 0);
-    const candidates = this.utxos.filter((u) => spendable(u, opts.spendHeight)).sort((a, b) => b.value - a.value);
+    const candidates = opts.coins ?? this.utxos.filter((u) => spendable(u, opts.spendHeight)).sort((a, b) => b.value - a.value);
     const change = opts.changeKey ? { key: opts.changeKey, script: outputFor(this.kind, opts.changeKey).script } : null;
     const baseVsize = 10.5 + compactSizeLength(outputs.length + 1) + outputs.reduce((s, o) => s + outputSize(o.script), 0);
-    const changeVsize = outputSize(outputFor(this.kind, this.keys.at(0)).script);
+    const changeVsize = OUTPUT_SIZE[this.kind];
     const chosen: WalletUtxo[] = [];
     let inValue = 0;
     let inVsize = 0;
@@ -100,7 +127,7 @@ export class Wallet {
       inValue += u.value;
       inVsize += estimateInputVsize(u.kind);
       fee = Math.ceil((baseVsize + inVsize + changeVsize) * opts.feeRate);
-      if (inValue >= target + fee) break;
+      if (!opts.coins && inValue >= target + fee) break;
     }
     if (chosen.length === 0 || inValue < target + fee) throw new InsufficientFunds(target + fee, inValue);
     let changeValue = inValue - target - fee;
@@ -118,26 +145,49 @@ export class Wallet {
     } else {
       changeValue = 0;
     }
-    const sequence = opts.sequence ?? SEQUENCE_FINAL;
-    const tx: Tx = {
-      version: 2,
-      locktime: opts.locktime ?? 0,
-      outputs: txOutputs,
-      inputs: chosen.map((u) => ({ prevTxid: u.txid, prevVout: u.vout, sequence, ...spendData(u.kind, u.key, rng) })),
-    };
-    const enc = encodeTx(tx);
-    const spent = new Set(chosen);
-    for (let i = this.utxos.length - 1; i >= 0; i--) if (spent.has(this.utxos[i])) this.utxos.splice(i, 1);
+    const { tx, enc } = this.sign(chosen, txOutputs, rng, opts);
     if (changeKey) {
       this.utxos.push({ txid: enc.txid, vout: changeVout, value: changeValue, key: changeKey, kind: this.kind, height: null, coinbase: false });
     }
     return { tx, enc, fee: inValue - target - changeValue, changeVout };
   }
 
+  /** Spends the given (or all spendable) coins with no change: the last output takes the remainder. */
+  private sweep(outputs: TxOut[], rng: Rng, opts: PayOptions): Payment {
+    const coins = opts.coins ?? this.spendable(opts.spendHeight);
+    if (coins.length === 0 || outputs.length === 0) throw new InsufficientFunds(1, 0);
+    const inValue = coins.reduce((s, u) => s + u.value, 0);
+    const vsize = 10.5 + compactSizeLength(outputs.length) + outputs.reduce((s, o) => s + outputSize(o.script), 0) + coins.reduce((s, u) => s + estimateInputVsize(u.kind), 0);
+    const fee = Math.ceil(vsize * opts.feeRate);
+    const fixed = outputs.slice(0, -1).reduce((s, o) => s + o.value, 0);
+    const rest = inValue - fixed - fee;
+    if (rest < DUST_LIMIT) throw new InsufficientFunds(fixed + fee + DUST_LIMIT, inValue);
+    const txOutputs = [...outputs.slice(0, -1), { value: rest, script: outputs[outputs.length - 1].script }];
+    const { tx, enc } = this.sign(coins, txOutputs, rng, opts);
+    return { tx, enc, fee, changeVout: -1 };
+  }
+
+  private sign(coins: WalletUtxo[], outputs: TxOut[], rng: Rng, opts: PayOptions): { tx: Tx; enc: EncodedTx } {
+    const sequence = opts.sequence ?? SEQUENCE_FINAL;
+    const tx: Tx = {
+      version: 2,
+      locktime: opts.locktime ?? 0,
+      outputs,
+      inputs: coins.map((u) => inputFor(u, rng, sequence)),
+    };
+    this.take(coins);
+    return { tx, enc: encodeTx(tx) };
+  }
+
   /** Marks every unconfirmed coin confirmed at `height` (after the block holding them is appended). */
   confirmPending(height: number): void {
     for (const u of this.utxos) if (u.height === null) u.height = height;
   }
+}
+
+/** The input spending a coin, with the scriptSig/witness shape of its kind. */
+export function inputFor(u: WalletUtxo, rng: Rng, sequence: number = SEQUENCE_FINAL): TxIn {
+  return { prevTxid: u.txid, prevVout: u.vout, sequence, ...spendData(u.kind, u.key, rng) };
 }
 
 function spendable(u: WalletUtxo, spendHeight?: number): boolean {
