@@ -21,7 +21,7 @@ export interface LabServerOptions {
 
 export async function buildServer(opts: LabServerOptions): Promise<FastifyInstance> {
   const { ledger } = opts;
-  const app = Fastify({ logger: opts.logger ?? false, disableRequestLogging: true, bodyLimit: 1024 * 1024 });
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024 });
   const reader = new ChainReader(ledger.db, ledger.settings.network);
 
   app.get('/healthz', async () => ({ ok: true, tip: ledger.tip()?.height ?? null }));
