@@ -31,7 +31,12 @@ export function sendText(reply: FastifyReply, body: string, ttl = TTL_SHORT): Fa
 
 /** JSON serialised here, so the field order is the order the reader built each object in. */
 export function sendJson(reply: FastifyReply, value: unknown, ttl = TTL_SHORT): FastifyReply {
-  return reply.code(200).header('cache-control', `public, max-age=${ttl}`).header('content-type', 'application/json').send(Buffer.from(JSON.stringify(value)));
+  return sendJsonBody(reply, Buffer.from(JSON.stringify(value)), ttl);
+}
+
+/** A JSON body already serialised (e.g. from the response cache). */
+export function sendJsonBody(reply: FastifyReply, body: Buffer, ttl = TTL_SHORT): FastifyReply {
+  return reply.code(200).header('cache-control', `public, max-age=${ttl}`).header('content-type', 'application/json').send(body);
 }
 
 export function sendBinary(reply: FastifyReply, bytes: Uint8Array, ttl = TTL_SHORT): FastifyReply {

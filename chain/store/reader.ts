@@ -544,10 +544,15 @@ export class ChainReader {
    *  - a quantile of recent blocks' median fee rates, from the 90th (n = 1) down to the 10th (n = 1008),
    * then made non-increasing in n and rounded to 3 decimals. Cached until the tip or the mempool changes.
    */
-  feeEstimates(): EsploraFeeEstimates {
-    const tip = this.tipHeight();
+  /** Changes whenever a block is appended or the mempool gains or loses a transaction. */
+  stateKey(): string {
     const pool = this.st.mempoolKey.get() as { n: number; m: number | null };
-    const key = `${tip}:${pool.n}:${pool.m}`;
+    return `${this.tipHeight()}:${pool.n}:${pool.m}`;
+  }
+
+  feeEstimates(): EsploraFeeEstimates {
+    const key = this.stateKey();
+    const tip = this.tipHeight();
     if (this.feeCache?.key === key) return { ...this.feeCache.value };
 
     const blockMedians: number[] = [];
