@@ -1,9 +1,9 @@
 // `onion-range`: the one command-line entry point. Subcommands parse their own flags.
 import { parseArgs } from 'node:util';
-import { mkdirSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Ledger } from '../chain/ledger.ts';
-import { buildDemoChain } from '../chain/demo.ts';
+import { generateWorldFile, loadScenarioOptions, formatSummary, reportWorld, CommandError } from './commands/world.ts';
 import { BlockProducer } from '../chain/producer.ts';
 import { loadPools } from '../chain/pools.ts';
 import { inspectLedger, verifyLedger } from '../chain/verify.ts';
@@ -17,6 +17,11 @@ Usage:
       Serve the lab. Defaults: --data ./data, HOST 0.0.0.0 (all interfaces, so the classroom
       LAN can reach it), PORT 8080, a live block every 120 s (0 = no live blocks).
       Environment: HOST, PORT, DATA_DIR, BLOCK_INTERVAL.
+  onion-range world generate [--scenario default|FILE.json] [--seed SEED] [--days N] --out FILE
+      Generate a world (ledger + hidden ground truth) from a scenario and seed; prints a summary
+      with the standard heuristics' precision and recall against the ground truth.
+  onion-range world report <world.sqlite>
+      Precision and recall of each tracing heuristic against the world's ground truth.
   onion-range chain inspect <ledger.sqlite>
       Print a ledger's settings, height range and counts.
   onion-range chain verify <ledger.sqlite>
@@ -33,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serve(rest);
       case 'chain':
         return chain(rest);
+      case 'world':
+        return world(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -44,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof CommandError) {
       process.stderr.write(`onion-range: ${err.message}\n`);
       return 2;
     }
@@ -76,12 +83,9 @@ function ensureDefaultWorld(dataDir: string): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'default.sqlite');
   if (existsSync(file)) return file;
-  const tmp = `${file}.building`;
-  for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
-  process.stdout.write('Building the default world (first start only)…\n');
-  const ledger = buildDemoChain(tmp);
-  ledger.close();
-  renameSync(tmp, file);
+  process.stdout.write('Generating the default world (first start only)…\n');
+  const summary = generateWorldFile({}, file, true);
+  process.stdout.write(`${formatSummary(summary, file)}\n`);
   return file;
 }
 
@@ -127,6 +131,28 @@ async function serve(args: string[]): Promise<number> {
     process.once('SIGTERM', () => void stop('SIGTERM'));
   });
   return 0;
+}
+
+function world(args: string[]): number {
+  const [sub, ...rest] = args;
+  if (sub === 'generate') {
+    const { values } = parse(rest, { scenario: { type: 'string' }, seed: { type: 'string' }, days: { type: 'string' }, out: { type: 'string' } });
+    const out = values.out as string | undefined;
+    if (!out) throw new UsageError('world generate needs --out FILE');
+    const options = loadScenarioOptions((values.scenario as string | undefined) ?? 'default');
+    if (values.seed !== undefined) options.seed = values.seed as string;
+    if (values.days !== undefined) options.days = intFlag('--days', values.days as string, 30, 1, 365);
+    const summary = generateWorldFile(options, resolve(out), true);
+    process.stdout.write(`${formatSummary(summary, out)}\n\n${reportWorld(resolve(out))}\n`);
+    return 0;
+  }
+  if (sub === 'report') {
+    const { positionals } = parse(rest, {});
+    if (!positionals[0]) throw new UsageError('usage: onion-range world report <world.sqlite>');
+    process.stdout.write(`${reportWorld(positionals[0])}\n`);
+    return 0;
+  }
+  throw new UsageError('usage: onion-range world generate|report …');
 }
 
 function chain(args: string[]): number {
