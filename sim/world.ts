@@ -20,6 +20,7 @@ import { buildServices } from './services/index.ts';
 import { buildMarkets } from './markets/index.ts';
 import { placeTrails } from './typologies/index.ts';
 import { scheduleEvents } from './events/index.ts';
+import { feeRate as calibratedFeeRate } from './calibration/distributions.ts';
 
 /** Where a shop payment goes; provided by the merchants service. */
 export interface Checkout {
@@ -79,11 +80,11 @@ export interface GenerateOptions {
   onProgress?: (fraction: number, engine: Engine) => void;
 }
 
-/** Early-2020 going fee rate, sat/vB: a lognormal around a daily cycle (docs/calibration.md). */
+/** The going fee rate (sat/vB) for the world's date (docs/calibration.md), with a daily cycle on top. */
 function goingFeeRate(engine: Engine, rng: RngType): number {
   const hour = (engine.now % 86400) / 3600;
-  const daily = 1 + 0.35 * Math.sin(((hour - 9) / 24) * 2 * Math.PI);
-  return Math.max(1, rng.lognormal(9 * daily, 0.6));
+  const daily = 1 + 0.3 * Math.sin(((hour - 9) / 24) * 2 * Math.PI);
+  return calibratedFeeRate(rng, engine.now) * daily;
 }
 
 export function generateWorld(input: WorldOptionsInput, file: string, gen: GenerateOptions = {}): WorldSummary {

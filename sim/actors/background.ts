@@ -4,7 +4,7 @@ import type { Engine, Actor } from '../engine.ts';
 import type { SimWallet } from '../sim-wallet.ts';
 import type { World } from '../world.ts';
 import type { Rng } from '../../chain/rng.ts';
-import type { AddressKind } from '../../chain/types.ts';
+import { addressEraAt, pickAddressKind } from '../calibration/distributions.ts';
 import { usdToSats } from '../calibration/btc-usd.ts';
 
 interface Person {
@@ -13,9 +13,6 @@ interface Person {
   exchange: number;
 }
 
-/** Early-2020 address-type mix of spending wallets (docs/calibration.md). */
-const KINDS: AddressKind[] = ['p2pkh', 'p2sh-p2wpkh', 'p2wpkh'];
-const KIND_WEIGHTS = [0.42, 0.36, 0.22];
 
 export class BackgroundEconomy implements Actor {
   readonly name = 'background';
@@ -24,11 +21,12 @@ export class BackgroundEconomy implements Actor {
   constructor(private readonly world: World) {
     const rng = world.rng.fork('background/people');
     const e = world.engine;
+    const era = addressEraAt(world.dayTime(0));
     for (let i = 0; i < world.options.background.users; i++) {
       const exchange = rng.int(0, world.exchangeList.length - 1);
       const country = world.exchangeList[exchange].options.country;
       const entityId = e.entity('user', world.names.person(rng, country));
-      const kind = rng.weighted(KINDS, KIND_WEIGHTS);
+      const kind = pickAddressKind(rng, era);
       const wallet = e.wallet(entityId, 'personal', kind, {
         reuseAddress: rng.bool(0.15),
         shuffleOutputs: rng.bool(0.7),
