@@ -109,8 +109,7 @@ export function buildDemoChain(file: string, opts: DemoOptions = {}): Ledger {
         c.wallet.credit({ txid: block.txids[t + 1], vout: c.vout, value: c.value, key: c.key, kind: c.wallet.kind, height, coinbase: false });
       }
     });
-    const coinbaseValue = (ledger.db.prepare('SELECT value FROM outputs WHERE tx_id = ? AND vout = 0').get(block.txIds[0]) as { value: number }).value;
-    pool.wallet.credit({ txid: block.txids[0], vout: 0, value: coinbaseValue, key: coinbaseKey.key, kind: pool.wallet.kind, height, coinbase: true });
+    pool.wallet.credit({ txid: block.txids[0], vout: 0, value: block.coinbaseValue, key: coinbaseKey.key, kind: pool.wallet.kind, height, coinbase: true });
   }
   ledger.endBulk();
   return ledger;

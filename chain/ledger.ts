@@ -56,6 +56,8 @@ export interface AppendedBlock {
   txids: Uint8Array[];
   /** Surrogate ids (txs.id) in block order, coinbase first. */
   txIds: number[];
+  /** What the coinbase pays: subsidy plus fees. */
+  coinbaseValue: number;
 }
 
 /** A transaction for appendBlock, optionally with its encoding already computed (the generator has it). */
@@ -451,7 +453,14 @@ export class Ledger {
       });
     })();
     this.commitBlockState(block, overlay);
-    return { height, hash: block.hash, time: block.time, txids: [block.coinbase.txid, ...encs.map((e) => e.txid)], txIds: [block.coinbaseId, ...chosen.map((p) => p.id)] };
+    return {
+      height,
+      hash: block.hash,
+      time: block.time,
+      txids: [block.coinbase.txid, ...encs.map((e) => e.txid)],
+      txIds: [block.coinbaseId, ...chosen.map((p) => p.id)],
+      coinbaseValue: block.coinbaseTx.outputs[0].value,
+    };
   }
 
   // ---- blocks --------------------------------------------------------------------------------
@@ -485,7 +494,14 @@ export class Ledger {
       });
     })();
     this.commitBlockState(block, overlay);
-    return { height, hash: block.hash, time: block.time, txids: [block.coinbase.txid, ...checked.map((c) => c.enc.txid)], txIds };
+    return {
+      height,
+      hash: block.hash,
+      time: block.time,
+      txids: [block.coinbase.txid, ...checked.map((c) => c.enc.txid)],
+      txIds,
+      coinbaseValue: block.coinbaseTx.outputs[0].value,
+    };
   }
 
   private assemble(height: number, encs: EncodedTx[], totalFee: number, opts: { time?: number; payTo: Uint8Array; tag?: string }, overlay: Overlay) {

@@ -208,8 +208,7 @@ export class Engine {
     const height = block.height;
 
     // Coinbase: credit the pool, record truth.
-    const coinbaseValue = (this.ledger.db.prepare('SELECT value FROM outputs WHERE tx_id = ? AND vout = 0').get(block.txIds[0]) as { value: number } | undefined)?.value;
-    cb.receiver.wallet.credit({ txid: block.txids[0], vout: 0, value: coinbaseValue ?? 0, key: cb.receiver.key, kind: cb.receiver.wallet.kind, height, coinbase: true });
+    cb.receiver.wallet.credit({ txid: block.txids[0], vout: 0, value: block.coinbaseValue, key: cb.receiver.key, kind: cb.receiver.wallet.kind, height, coinbase: true });
     this.recordAddress(cb.receiver.script, cb.receiver.wallet, cb.receiver.key.index, 'coinbase');
     this.truth.tx(block.txIds[0], { intent: 'coinbase', entityId: cb.receiver.wallet.entityId }, -1);
 
