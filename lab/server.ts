@@ -10,6 +10,8 @@ import { ChainReader } from '../chain/store/reader.ts';
 import { esploraApi } from '../chain/api/index.ts';
 import { explorerPlugin } from '../chain/explorer/index.ts';
 import { txidHex } from '../chain/tx.ts';
+import { onionBrowser, OnionRegistry } from '../market/browser/index.ts';
+import { pgpToolPlugin } from '../market/pgp-tool/index.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -38,6 +40,11 @@ export async function buildServer(opts: LabServerOptions): Promise<FastifyInstan
   // Ages on the explorer are told in the world's own time: the tip is "now" in a world set in 2020.
   const worldNow = () => ledger.tip()?.time ?? ledger.settings.startTime;
   await app.register(explorerPlugin, { prefix: '/explorer', reader, network: ledger.settings.network, now: worldNow });
+
+  // The onion browser resolves only the lab's own sites; the world's sites register here.
+  const onions = new OnionRegistry();
+  await app.register(onionBrowser, { resolver: onions });
+  await app.register(pgpToolPlugin, { prefix: '/pgp', homeHref: '/' });
 
   // The lab's own pages, in their own encapsulated context.
   await app.register(async (lab) => {
