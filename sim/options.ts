@@ -65,6 +65,8 @@ export interface InstantExchangerOptions {
   /** Fee as a fraction. */
   fee: number;
   language: 'en' | 'ru';
+  /** Background customers' swaps per day (people buying or selling BTC there), besides market buyers. Default 12. */
+  swapsPerDay?: number;
 }
 
 export interface MixerOptions {
@@ -74,6 +76,8 @@ export interface MixerOptions {
   fee: [number, number];
   /** Delay before paying out, hours. */
   delayHours: [number, number];
+  /** Background customers (ordinary holders) who mix per day, besides vendors and trails. Default 6. */
+  mixesPerDay?: number;
 }
 
 export interface CoinJoinOptions {
@@ -81,12 +85,25 @@ export interface CoinJoinOptions {
   whirlpoolRoundsPerDay: number;
   /** Wasabi-style many-input rounds per day. */
   wasabiRoundsPerDay: number;
+  /** Privacy-minded people who buy coins at exchanges and Whirlpool them (besides holders and vendors). */
+  whirlpoolUsers: number;
+  /** Wasabi users, who buy coins at exchanges and mix and remix them. */
+  wasabiUsers: number;
 }
 
 export interface ServiceOptions {
-  gambling: { id: string; name: string }[];
+  /** depositsPerDay: background players' deposits per day (default 25). */
+  gambling: { id: string; name: string; depositsPerDay?: number }[];
   merchants: number;
   processorName: string;
+  /** The processor's fee on settled invoices, as a fraction (BitPay charged 1 %). */
+  processorFee: number;
+  /** Bitcoin ATM operator through which some people buy coins for cash. */
+  atmName: string;
+  /** P2P traders who buy at exchanges and resell to people (LocalBitcoins-style). */
+  p2pTraders: number;
+  /** Background purchases from the ATM or P2P traders per day, besides market buyers. */
+  p2pPurchasesPerDay: number;
 }
 
 /** A planted money flow (typology) placed on a named actor; cases point at it. */
@@ -185,11 +202,15 @@ export const DEFAULT_WORLD: WorldOptions = {
     { id: 'swapnest', name: 'SwapNest', fee: 0.035, language: 'en' },
   ],
   mixers: [{ id: 'fogbank', name: 'Fogbank Mixer', fee: [0.01, 0.03], delayHours: [2, 48] }],
-  coinjoin: { whirlpoolRoundsPerDay: 12, wasabiRoundsPerDay: 3 },
+  coinjoin: { whirlpoolRoundsPerDay: 12, wasabiRoundsPerDay: 3, whirlpoolUsers: 60, wasabiUsers: 150 },
   services: {
     gambling: [{ id: 'lucky-anchor', name: 'Lucky Anchor Dice' }],
     merchants: 40,
     processorName: 'PayLattice',
+    processorFee: 0.01,
+    atmName: 'CoinKiosk ATM',
+    p2pTraders: 6,
+    p2pPurchasesPerDay: 14,
   },
   events: [],
   trails: [],
@@ -267,6 +288,7 @@ function checkWorld(o: WorldOptions): void {
   o.instantExchangers.forEach((x, i) => {
     uniqueId(`instantExchangers[${i}].id`, x.id);
     num(`instantExchangers[${i}].fee`, x.fee, 0, 0.5);
+    if (x.swapsPerDay !== undefined) num(`instantExchangers[${i}].swapsPerDay`, x.swapsPerDay, 0, 100_000);
   });
   o.mixers.forEach((m, i) => {
     uniqueId(`mixers[${i}].id`, m.id);
@@ -274,6 +296,7 @@ function checkWorld(o: WorldOptions): void {
     num(`mixers[${i}].fee[1]`, m.fee[1], m.fee[0], 0.2);
     num(`mixers[${i}].delayHours[0]`, m.delayHours[0], 0, 24 * 30);
     num(`mixers[${i}].delayHours[1]`, m.delayHours[1], m.delayHours[0], 24 * 30);
+    if (m.mixesPerDay !== undefined) num(`mixers[${i}].mixesPerDay`, m.mixesPerDay, 0, 100_000);
   });
   o.markets.forEach((m, i) => {
     const p = `markets[${i}]`;
@@ -286,6 +309,10 @@ function checkWorld(o: WorldOptions): void {
     num(`${p}.commission[0]`, m.commission[0], 0, 0.5);
     num(`${p}.commission[1]`, m.commission[1], m.commission[0], 0.5);
     num(`${p}.finalizeEarlyShare`, m.finalizeEarlyShare, 0, 1);
+    if (m.language !== 'en' && m.language !== 'ru') throw new WorldOptionsError(`${p}.language`, `expected 'en' or 'ru', got ${JSON.stringify(m.language)}`);
+    num(`${p}.autoFinalizeDays`, m.autoFinalizeDays, 0.5, 90);
+    int(`${p}.payoutEveryBlocks`, m.payoutEveryBlocks, 1, 1000);
+    int(`${p}.sweepEveryBlocks`, m.sweepEveryBlocks, 1, 1000);
     if (m.model === 'shop') {
       if (!m.exchanger || !o.instantExchangers.some((x) => x.id === m.exchanger)) {
         throw new WorldOptionsError(`${p}.exchanger`, `a shop market names the instant exchanger its buyers pay through; ${JSON.stringify(m.exchanger)} is not one of instantExchangers`);
@@ -294,8 +321,17 @@ function checkWorld(o: WorldOptions): void {
   });
   num('coinjoin.whirlpoolRoundsPerDay', o.coinjoin.whirlpoolRoundsPerDay, 0, 10_000);
   num('coinjoin.wasabiRoundsPerDay', o.coinjoin.wasabiRoundsPerDay, 0, 1_000);
-  o.services.gambling.forEach((g, i) => uniqueId(`services.gambling[${i}].id`, g.id));
+  int('coinjoin.whirlpoolUsers', o.coinjoin.whirlpoolUsers, 0, 100_000);
+  int('coinjoin.wasabiUsers', o.coinjoin.wasabiUsers, 0, 100_000);
+  o.services.gambling.forEach((g, i) => {
+    uniqueId(`services.gambling[${i}].id`, g.id);
+    if (g.depositsPerDay !== undefined) num(`services.gambling[${i}].depositsPerDay`, g.depositsPerDay, 0, 100_000);
+  });
   int('services.merchants', o.services.merchants, 0, 100_000);
+  num('services.processorFee', o.services.processorFee, 0, 0.2);
+  str('services.atmName', o.services.atmName);
+  int('services.p2pTraders', o.services.p2pTraders, 0, 10_000);
+  num('services.p2pPurchasesPerDay', o.services.p2pPurchasesPerDay, 0, 100_000);
   o.trails.forEach((t, i) => {
     str(`trails[${i}].id`, t.id);
     str(`trails[${i}].typology`, t.typology);

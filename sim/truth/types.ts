@@ -53,7 +53,10 @@ export type TxIntent =
   | 'hack'
   | 'theft'
   | 'cycle'
-  | 'layering';
+  | 'layering'
+  | 'vendor_bond'
+  | 'self_transfer'
+  | 'market_profit';
 
 export type AddressRole =
   | 'receive'
