@@ -2,8 +2,8 @@
 // Streams are forked by label (SHA-256 of parent state and label), so adding an actor or a step
 // in one part of a world does not shift the random numbers every other part draws.
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { sha256, sha256Parts } from './hash.ts';
 
 type Generator = ReturnType<typeof xoroshiro128plusFromState>;
 
@@ -31,8 +31,7 @@ export class Rng {
 
   /** An independent stream named by label; depends only on this stream's seed, not on how much of it was drawn. */
   fork(label: string): Rng {
-    const h = sha256.create().update(this.seedBytes).update(utf8ToBytes(`/${label}`));
-    return new Rng(h.digest());
+    return new Rng(sha256Parts(this.seedBytes, utf8ToBytes(`/${label}`)));
   }
 
   /** Uniform unsigned 32-bit integer. */
