@@ -109,6 +109,8 @@ export class Ledger {
   private nextAddressId: number;
   private recentTimes: number[];
   private tipCache: { height: number; hash: Uint8Array; time: number } | null;
+  /** First txs.id appended in the current bulk load (its address history is built at endBulk). */
+  private bulkFirstTxId = 0;
   /** Present only in bulk mode. */
   private mem: { utxo: Map<string, UnspentTx>; addresses: Map<string, number> } | null = null;
 
@@ -203,6 +205,7 @@ export class Ledger {
       this.db.exec(`DROP INDEX IF EXISTS "${name}"`);
     }
     this.db.pragma('synchronous = OFF');
+    this.bulkFirstTxId = this.nextTxId;
     this.mem = { utxo, addresses };
   }
 
@@ -217,6 +220,13 @@ export class Ledger {
           if (o) this.st.insertOutput.run(u.id, vout, o.value, o.addressId);
         });
       }
+      // Address history of everything appended in bulk, set-based rather than row by row:
+      // each tx that funds an address and each tx that spends from it.
+      this.db.exec(`
+        INSERT OR IGNORE INTO address_txs (address_id, height, pos, tx_id)
+          SELECT o.address_id, t.block_height, t.block_pos, t.id FROM outputs o JOIN txs t ON t.id = o.tx_id WHERE t.id >= ${this.bulkFirstTxId};
+        INSERT OR IGNORE INTO address_txs (address_id, height, pos, tx_id)
+          SELECT o.address_id, t.block_height, t.block_pos, t.id FROM outputs o JOIN txs t ON t.id = o.spent_tx_id WHERE t.id >= ${this.bulkFirstTxId};`);
     })();
     createIndexes(this.db);
     this.db.pragma('synchronous = NORMAL');
@@ -360,14 +370,14 @@ export class Ledger {
       const addressId = created.outs[vout]!.addressId;
       // In bulk mode an output row is written once, when it is spent (or at endBulk): no update.
       if (created.stored) this.st.insertOutput.run(id, vout, tx.outputs[vout].value, addressId);
-      this.st.insertAddressTx.run(addressId, hSort, pSort, id);
+      if (!this.mem) this.st.insertAddressTx.run(addressId, hSort, pSort, id);
     }
     for (let vin = 0; vin < tx.inputs.length; vin++) {
       const p = c.prevouts[vin];
       const prevVout = tx.inputs[vin].prevVout;
       if (p.stored) this.st.markSpent.run(id, vin, p.txId, prevVout);
       else this.st.insertSpentOutput.run(p.txId, prevVout, p.value, p.addressId, id, vin);
-      this.st.insertAddressTx.run(p.addressId, hSort, pSort, id);
+      if (!this.mem) this.st.insertAddressTx.run(p.addressId, hSort, pSort, id);
     }
   }
 
@@ -555,7 +565,7 @@ export class Ledger {
     b.coinbaseTx.outputs.forEach((o, vout) => {
       const addressId = vout === 0 ? b.coinbaseAddressId : b.commitmentAddressId!;
       this.st.insertOutput.run(b.coinbaseId, vout, o.value, addressId);
-      this.st.insertAddressTx.run(addressId, b.height, 0, b.coinbaseId);
+      if (!this.mem) this.st.insertAddressTx.run(addressId, b.height, 0, b.coinbaseId);
     });
   }
 
