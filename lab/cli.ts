@@ -84,7 +84,7 @@ function ensureDefaultWorld(dataDir: string): string {
   const file = join(dir, 'default.sqlite');
   if (existsSync(file)) return file;
   process.stdout.write('Generating the default world (first start only)…\n');
-  const summary = generateWorldFile({}, file, true);
+  const summary = generateWorldFile(loadScenarioOptions('default'), file, true);
   process.stdout.write(`${formatSummary(summary, file)}\n`);
   return file;
 }

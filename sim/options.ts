@@ -213,16 +213,23 @@ export const DEFAULT_WORLD: WorldOptions = {
     p2pPurchasesPerDay: 14,
   },
   events: [],
-  // The default world's planted trails: the classic tracing exercises, on real actors of the world.
-  trails: [
-    { id: 'vendor-peel', typology: 'peel_chain', actor: 'market:silkway/vendor:3', day: 3, params: { hops: 8, end: 'exchange' } },
-    { id: 'shop-cashout', typology: 'exchange_cashout', actor: 'market:polarnaya/vendor:5', day: 4, params: {} },
-    { id: 'clone-theft', typology: 'address_swap_theft', actor: 'market:silkway', day: 2, params: { victims: 20, then: 'exchange' } },
-    { id: 'mule-fan-in', typology: 'fan_in', actor: 'new:user', day: 5, params: { sources: 12 } },
-    { id: 'vendor-mixer', typology: 'mixer_pass', actor: 'market:silkway/vendor:7', day: 6, params: {} },
-    { id: 'vendor-coinjoin', typology: 'coinjoin', actor: 'market:polarnaya/vendor:2', day: 6, params: { style: 'whirlpool' } },
-  ],
+  trails: [],
+
 };
+
+/**
+ * The classic tracing exercises planted on actors of the default world (the lab's default case
+ * uses them). Separate from DEFAULT_WORLD because they name its markets and vendors: a world
+ * with another cast names its own trails.
+ */
+export const DEFAULT_TRAILS: TrailOptions[] = [
+  { id: 'vendor-peel', typology: 'peel_chain', actor: 'market:silkway/vendor:3', day: 3, params: { hops: 8, end: 'exchange' } },
+  { id: 'shop-cashout', typology: 'exchange_cashout', actor: 'market:polarnaya/vendor:5', day: 4, params: {} },
+  { id: 'clone-theft', typology: 'address_swap_theft', actor: 'market:silkway', day: 2, params: { victims: 20, then: 'exchange' } },
+  { id: 'mule-fan-in', typology: 'fan_in', actor: 'new:user', day: 5, params: { sources: 12 } },
+  { id: 'vendor-mixer', typology: 'mixer_pass', actor: 'market:silkway/vendor:7', day: 6, params: {} },
+  { id: 'vendor-coinjoin', typology: 'coinjoin', actor: 'market:polarnaya/vendor:2', day: 6, params: { style: 'whirlpool' } },
+];
 
 export class WorldOptionsError extends Error {
   constructor(

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateWorld, type WorldSummary } from '../../sim/world.ts';
-import { WorldOptionsError, type WorldOptionsInput } from '../../sim/options.ts';
+import { DEFAULT_TRAILS, WorldOptionsError, type WorldOptionsInput } from '../../sim/options.ts';
 import { Ledger } from '../../chain/ledger.ts';
 import { heuristicReport, formatReport } from '../../sim/analysis/report.ts';
 import { progressBar } from './progress.ts';
@@ -18,7 +18,7 @@ export class CommandError extends Error {
 
 /** Reads the world options a scenario names: 'default', or a JSON file of WorldOptions fields. */
 export function loadScenarioOptions(scenario: string): WorldOptionsInput {
-  if (scenario === 'default') return {};
+  if (scenario === 'default') return { trails: DEFAULT_TRAILS };
   const file = resolve(scenario);
   if (!existsSync(file)) throw new CommandError(`no scenario named '${scenario}' (built-in: default; or give a .json options file)`);
   let parsed: unknown;

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateWorld } from '../../sim/world.ts';
-import { DEFAULT_WORLD } from '../../sim/options.ts';
+import { DEFAULT_TRAILS } from '../../sim/options.ts';
 import { Ledger } from '../../chain/ledger.ts';
 import { solveTrails, type TrailSolution } from '../../sim/analysis/solver.ts';
 
@@ -16,7 +16,7 @@ describe('planted trails of the default world', () => {
   let statuses: Map<string, string>;
   beforeAll(() => {
     const file = join(mkdtempSync(join(tmpdir(), 'onion-trails-')), 'world.sqlite');
-    generateWorld({ days: 14 }, file);
+    generateWorld({ days: 14, trails: DEFAULT_TRAILS }, file);
     const ledger = Ledger.open(file, { readonly: true });
     solutions = solveTrails(ledger.db);
     statuses = new Map(
@@ -26,8 +26,8 @@ describe('planted trails of the default world', () => {
   }, 120_000);
 
   it('plants every default trail and completes it', () => {
-    expect(solutions.map((s) => s.trailId).sort()).toEqual(DEFAULT_WORLD.trails.map((t) => t.id).sort());
-    for (const t of DEFAULT_WORLD.trails) expect(statuses.get(t.id), t.id).toBe('complete');
+    expect(solutions.map((s) => s.trailId).sort()).toEqual(DEFAULT_TRAILS.map((t) => t.id).sort());
+    for (const t of DEFAULT_TRAILS) expect(statuses.get(t.id), t.id).toBe('complete');
   });
 
   it('proves every heuristic-followable trail solvable from public data, and not trivial', () => {
