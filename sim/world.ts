@@ -87,7 +87,24 @@ function goingFeeRate(engine: Engine, rng: RngType): number {
   return calibratedFeeRate(rng, engine.now) * daily;
 }
 
-export function generateWorld(input: WorldOptionsInput, file: string, gen: GenerateOptions = {}): WorldSummary {
+/** A world built and ready to run: its actors exist, nothing is mined yet. */
+export interface WorldBuild {
+  world: World;
+  ledger: Ledger;
+  engine: Engine;
+  services: ReturnType<typeof buildServices>;
+  markets: ReturnType<typeof buildMarkets>;
+  /** Runs the world's days (committing every 100 blocks); call once. */
+  run(onProgress?: (fraction: number, engine: Engine) => void): void;
+  /** Ends the bulk load, records the summary; the ledger stays open. */
+  finish(): WorldSummary;
+}
+
+/**
+ * Creates the ledger and every actor of a world from its options. generateWorld runs it straight
+ * through; tests may schedule their own calls on `engine` before `run`.
+ */
+export function createWorld(input: WorldOptionsInput, file: string): WorldBuild {
   const started = performance.now();
   const options = resolveWorldOptions(input);
   const activityStart = Date.parse(`${options.startDate}T00:00:00Z`) / 1000;
@@ -119,8 +136,8 @@ export function generateWorld(input: WorldOptionsInput, file: string, gen: Gener
     }
     mining.addMiners();
     world.background = new BackgroundEconomy(world);
-    buildServices(world);
-    buildMarkets(world);
+    const services = buildServices(world);
+    const markets = buildMarkets(world);
     placeTrails(world);
     scheduleEvents(world);
     engine.addActor(mining);
@@ -128,43 +145,62 @@ export function generateWorld(input: WorldOptionsInput, file: string, gen: Gener
     engine.addActor(world.background);
 
     const end = activityStart + options.days * 86400;
-    const span = end - warmupStart;
-    // Commit every 100 blocks: each block stays atomic (a savepoint) without paying for a commit.
-    const db = ledger.db;
-    db.exec('BEGIN');
-    engine.run(end, (e) => {
-      if (e.blockCount % 100 === 0) {
-        db.exec('COMMIT');
+    return {
+      world,
+      ledger,
+      engine,
+      services,
+      markets,
+      run(onProgress) {
+        const span = end - warmupStart;
+        // Commit every 100 blocks: each block stays atomic (a savepoint) without paying for a commit.
+        const db = ledger.db;
         db.exec('BEGIN');
-        gen.onProgress?.(Math.min(1, (e.now - warmupStart) / span), e);
-      }
-    });
-    db.exec('COMMIT');
-    truth.finish();
-    ledger.endBulk();
-    savePools(ledger, mining.livePools());
-
-    const tip = ledger.tip()!;
-    const count = (sql: string) => ledger.db.prepare(sql).all() as { k: string; n: number }[];
-    const summary: WorldSummary = {
-      seed,
-      startDate: options.startDate,
-      days: options.days,
-      startHeight,
-      tipHeight: tip.height,
-      tipHash: reverseHex(tip.hash),
-      blocks: engine.blockCount,
-      transactions: engine.txCount,
-      entities: Object.fromEntries(count('SELECT kind AS k, COUNT(*) AS n FROM gt_entities GROUP BY kind ORDER BY kind').map((r) => [r.k, r.n])),
-      trails: Object.fromEntries(count('SELECT typology AS k, COUNT(*) AS n FROM gt_trails GROUP BY typology ORDER BY typology').map((r) => [r.k, r.n])),
-      seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+        engine.run(end, (e) => {
+          if (e.blockCount % 100 === 0) {
+            db.exec('COMMIT');
+            db.exec('BEGIN');
+            onProgress?.(Math.min(1, (e.now - warmupStart) / span), e);
+          }
+        });
+        db.exec('COMMIT');
+      },
+      finish() {
+        truth.finish();
+        ledger.endBulk();
+        savePools(ledger, mining!.livePools());
+        const tip = ledger.tip()!;
+        const count = (sql: string) => ledger.db.prepare(sql).all() as { k: string; n: number }[];
+        const summary: WorldSummary = {
+          seed,
+          startDate: options.startDate,
+          days: options.days,
+          startHeight,
+          tipHeight: tip.height,
+          tipHash: reverseHex(tip.hash),
+          blocks: engine.blockCount,
+          transactions: engine.txCount,
+          entities: Object.fromEntries(count('SELECT kind AS k, COUNT(*) AS n FROM gt_entities GROUP BY kind ORDER BY kind').map((r) => [r.k, r.n])),
+          trails: Object.fromEntries(count('SELECT typology AS k, COUNT(*) AS n FROM gt_trails GROUP BY typology ORDER BY typology').map((r) => [r.k, r.n])),
+          seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+        };
+        setMeta(ledger.db, 'world', JSON.stringify({ options, summary }));
+        return summary;
+      },
     };
-    setMeta(ledger.db, 'world', JSON.stringify({ options, summary }));
-    return summary;
   } catch (err) {
     ledger.close();
     throw err;
+  }
+}
+
+/** Generates a whole world into `file` and closes it. */
+export function generateWorld(input: WorldOptionsInput, file: string, gen: GenerateOptions = {}): WorldSummary {
+  const build = createWorld(input, file);
+  try {
+    build.run(gen.onProgress);
+    return build.finish();
   } finally {
-    if (ledger.db.open) ledger.close();
+    if (build.ledger.db.open) build.ledger.close();
   }
 }

@@ -5,20 +5,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ledger } from '../../chain/ledger.ts';
-import { KeyDeriver } from '../../chain/keys.ts';
-import { Rng } from '../../chain/rng.ts';
-import { heightForDate } from '../../chain/consensus.ts';
 import { parseTx } from '../../chain/tx.ts';
 import { reverseHex } from '../../chain/bytes.ts';
 import type { Tx } from '../../chain/types.ts';
-import { Engine } from '../../sim/engine.ts';
-import { World } from '../../sim/world.ts';
-import { TruthWriter } from '../../sim/truth/writer.ts';
-import { resolveWorldOptions, type WorldOptionsInput } from '../../sim/options.ts';
-import { MiningPools } from '../../sim/actors/mining.ts';
-import { Exchange } from '../../sim/actors/exchange.ts';
-import { BackgroundEconomy } from '../../sim/actors/background.ts';
-import { buildServices, type Services } from '../../sim/services/index.ts';
+import { createWorld, type World } from '../../sim/world.ts';
+import type { WorldOptionsInput } from '../../sim/options.ts';
+import type { Services } from '../../sim/services/index.ts';
 import type { SimWallet } from '../../sim/sim-wallet.ts';
 
 export const SERVICE_WORLD: WorldOptionsInput = {
@@ -46,56 +38,22 @@ export interface ServiceWorld {
  * world's days and returns the ledger (bulk mode ended; close it when done).
  */
 export function runServiceWorld(file: string, input: WorldOptionsInput, script: (w: ServiceWorld) => void = () => {}): ServiceWorld {
-  const options = resolveWorldOptions(input);
-  const activityStart = Date.parse(`${options.startDate}T00:00:00Z`) / 1000;
-  const seed = String(options.seed);
-  const ledger = Ledger.create(file, {
-    network: options.network,
-    startHeight: heightForDate(activityStart) - options.warmupBlocks,
-    startTime: activityStart - options.warmupBlocks * 600,
-    seed,
-  });
-  ledger.beginBulk();
-  const rng = Rng.fromSeed(seed).fork('world');
-  const truth = new TruthWriter(ledger.db);
-  let mining: MiningPools | undefined;
-  const engine = new Engine({
-    ledger,
-    deriver: new KeyDeriver(seed),
-    truth,
-    rng: rng.fork('engine'),
-    network: options.network,
-    coinbase: (e) => mining!.coinbase(e),
-    feeRate: (_e, r) => Math.max(1, r.lognormal(9, 0.6)),
-  });
-  const world = new World(engine, options, rng);
-  mining = world.mining = new MiningPools(world);
-  for (const x of options.exchanges) {
-    const exchange = new Exchange(world, x);
-    world.exchanges.set(x.id, exchange);
-    world.exchangeList.push(exchange);
-  }
-  mining.addMiners();
-  world.background = new BackgroundEconomy(world);
-  const services = buildServices(world);
-  engine.addActor(mining);
-  for (const x of world.exchangeList) engine.addActor(x);
-  engine.addActor(world.background);
+  const build = createWorld(input, file);
+  const { engine, world } = build;
   const sw: ServiceWorld = {
-    ledger,
+    ledger: build.ledger,
     world,
-    services,
+    services: build.services,
     funded(label, btc) {
       const entityId = engine.entity('user', label);
       const wallet = engine.wallet(entityId, 'personal', 'p2wpkh');
-      for (let i = 0; i < Math.ceil(btc / 5); i++) world.exchangeList[0].withdraw(wallet.freshAddress('receive'), Math.round((Math.min(5, btc - i * 5)) * 1e8), { intent: 'background', entityId });
+      for (let i = 0; i < Math.ceil(btc / 5); i++) world.exchangeList[0].withdraw(wallet.freshAddress('receive'), Math.round(Math.min(5, btc - i * 5) * 1e8), { intent: 'background', entityId });
       return wallet;
     },
   };
   script(sw);
-  engine.run(activityStart + options.days * 86400);
-  truth.finish();
-  ledger.endBulk();
+  build.run();
+  build.finish();
   return sw;
 }
 
