@@ -2,15 +2,13 @@
 // search a txid, follow an input back and an output forward across blocks, open an address and
 // expand its flow graph by one hop. Any request to a host other than 127.0.0.1 fails the test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { haveChromium, launchChromium, localOnlyContext, warnIfMissing } from './chromium.ts';
 import { buildExplorerApp, buildExplorerWorld, type ExplorerWorld } from '../chain/explorer.fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`explorer browser test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+warnIfMissing('explorer browser test');
 
 describe.skipIf(!haveChromium)('explorer in a browser', () => {
   let world: ExplorerWorld;
@@ -27,18 +25,9 @@ describe.skipIf(!haveChromium)('explorer in a browser', () => {
     app = await buildExplorerApp(world);
     await app.listen({ host: '127.0.0.1', port: 0 });
     origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     // A local time zone other than UTC, so the local-time script has something to add.
-    context = await browser.newContext({ timezoneId: 'Europe/Berlin', viewport: { width: 1280, height: 900 } });
-    await context.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1') return route.continue();
-      offHost.push(url.href);
-      return route.abort();
-    });
+    context = await localOnlyContext(browser, offHost, { timezoneId: 'Europe/Berlin', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => {

@@ -2,14 +2,12 @@
 // type an onion address, follow a link to another onion site, go back, bookmark a site, look at
 // the history, and mistype an address. Any request to a host other than 127.0.0.1 fails the test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { haveChromium, launchChromium, localOnlyContext, warnIfMissing } from './chromium.ts';
 import { buildDemoLab, type DemoLab } from '../market/browser.fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`onion browser test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+warnIfMissing('onion browser test');
 
 describe.skipIf(!haveChromium)('onion browser in a browser', () => {
   let lab: DemoLab;
@@ -36,17 +34,8 @@ describe.skipIf(!haveChromium)('onion browser in a browser', () => {
     lab = await buildDemoLab();
     await lab.app.listen({ host: '127.0.0.1', port: 0 });
     origin = `http://127.0.0.1:${(lab.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1') return route.continue();
-      offHost.push(url.href);
-      return route.abort();
-    });
+    browser = await launchChromium();
+    context = await localOnlyContext(browser, offHost, { viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => {
