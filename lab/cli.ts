@@ -107,7 +107,11 @@ async function serve(args: string[]): Promise<number> {
   const producer = new BlockProducer(ledger, {
     intervalMs: interval * 1000,
     pools: loadPools(ledger),
-    onBlock: (b) => app.log.info({ height: b.height, txs: b.txids.length }, 'live block mined'),
+    onBlock: (b) => {
+      app.log.info({ height: b.height, txs: b.txids.length }, 'live block mined');
+      // The world goes on: lab wallets and live orders follow each live block.
+      app.live.onBlock(b);
+    },
     onError: (err) => app.log.error({ err }, 'live block failed'),
   });
 

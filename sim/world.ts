@@ -20,6 +20,7 @@ import { buildServices } from './services/index.ts';
 import { buildMarkets } from './markets/index.ts';
 import { placeTrails } from './typologies/index.ts';
 import { scheduleEvents } from './events/index.ts';
+import { createLabTreasury } from './live/treasury.ts';
 import { feeRate as calibratedFeeRate } from './calibration/distributions.ts';
 
 /** Where a shop payment goes; provided by the merchants service. */
@@ -143,6 +144,8 @@ export function createWorld(input: WorldOptionsInput, file: string): WorldBuild 
     engine.addActor(mining);
     for (const x of world.exchangeList) engine.addActor(x);
     engine.addActor(world.background);
+    // Live lab (sim/live/treasury.ts): the lab's treasury, bought at a KYC exchange in the last warm-up blocks.
+    engine.addActor(createLabTreasury(world));
 
     const end = activityStart + options.days * 86400;
     return {

@@ -17,7 +17,9 @@ export type EntityKind =
   | 'phisher'
   | 'law_enforcement'
   | 'atm_operator'
-  | 'p2p_trader';
+  | 'p2p_trader'
+  // The lab itself (sim/live): its treasury and the trainees' lab wallets.
+  | 'lab';
 
 export type TxIntent =
   | 'coinbase'
@@ -56,7 +58,10 @@ export type TxIntent =
   | 'layering'
   | 'vendor_bond'
   | 'self_transfer'
-  | 'market_profit';
+  | 'market_profit'
+  // Live lab (sim/live): the treasury funds a trainee's lab wallet; a trainee sends coins elsewhere.
+  | 'lab_allowance'
+  | 'lab_transfer';
 
 export type AddressRole =
   | 'receive'

@@ -26,7 +26,7 @@ describe('the lab server', () => {
   });
 
   it('serves every part of the lab with the synthetic mark', async () => {
-    for (const url of ['/', '/explorer/', '/browser/', '/pgp/']) {
+    for (const url of ['/', '/explorer/', '/browser/', '/pgp/', '/wallet/']) {
       const res = await app.inject(url);
       expect(res.statusCode, url).toBe(200);
       expect(res.body, url).toMatch(/SYNTHETIC TRAINING ENVIRONMENT/i);
