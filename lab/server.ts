@@ -12,6 +12,16 @@ import { explorerPlugin } from '../chain/explorer/index.ts';
 import { txidHex } from '../chain/tx.ts';
 import { onionBrowser, OnionRegistry } from '../market/browser/index.ts';
 import { pgpToolPlugin } from '../market/pgp-tool/index.ts';
+import { darkwebPlugin } from '../market/darkweb.ts'; // darkweb sites (market/darkweb.ts)
+import { LiveWorld } from '../sim/live/index.ts';
+import { labWalletPlugin } from './wallet/index.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The world as it goes on after generation: lab wallets, live orders; call live.onBlock after each live block. */
+    live: LiveWorld;
+  }
+}
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -25,6 +35,8 @@ export async function buildServer(opts: LabServerOptions): Promise<FastifyInstan
   const { ledger } = opts;
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024 });
   const reader = new ChainReader(ledger.db, ledger.settings.network);
+  const live = LiveWorld.open(ledger, { onError: (err, context) => app.log.error({ err, context }, 'live world step failed') });
+  app.decorate('live', live);
 
   app.get('/healthz', async () => ({ ok: true, tip: ledger.tip()?.height ?? null }));
 
@@ -43,8 +55,11 @@ export async function buildServer(opts: LabServerOptions): Promise<FastifyInstan
 
   // The onion browser resolves only the lab's own sites; the world's sites register here.
   const onions = new OnionRegistry();
+  // --- darkweb sites: the world's markets at /sites/<id>/, published in the registry (market/darkweb.ts) ---
+  await app.register(darkwebPlugin, { db: ledger.db, seed: ledger.settings.seed, registry: onions });
   await app.register(onionBrowser, { resolver: onions });
   await app.register(pgpToolPlugin, { prefix: '/pgp', homeHref: '/' });
+  await app.register(labWalletPlugin, { prefix: '/wallet', live });
 
   // The lab's own pages, in their own encapsulated context.
   await app.register(async (lab) => {
