@@ -29,10 +29,13 @@ ledger.beginBulk();
 
 interface Credit { wallet: Wallet; key: DerivedKey; vout: number; value: number }
 let txCount = 0;
+/** Wallets that paid in the block being built: only their change is pending confirmation. */
+const payers = new Set<Wallet>();
 function mine(txs: BlockTx[], credits: Credit[][]): void {
   const r = bank.receive();
   const b = ledger.appendBlock(txs, { payTo: r.script, tag: '/bench/' });
-  for (const w of wallets) w.confirmPending(b.height);
+  for (const w of payers) w.confirmPending(b.height);
+  payers.clear();
   bank.confirmPending(b.height);
   credits.forEach((cs, i) => {
     for (const c of cs) c.wallet.credit({ txid: b.txids[i + 1], vout: c.vout, value: c.value, key: c.key, kind: c.wallet.kind, height: b.height, coinbase: false });
@@ -80,6 +83,7 @@ while (txCount < target) {
       if (err instanceof InsufficientFunds) continue;
       throw err;
     }
+    payers.add(from);
     txs.push({ tx: p.tx, enc: p.enc });
     credits.push([{ wallet: to, key: r.key, vout: p.changeVout >= 0 && p.changeVout <= 0 ? 1 : 0, value }]);
   }
