@@ -56,7 +56,7 @@ export async function buildServer(opts: LabServerOptions): Promise<FastifyInstan
   // The onion browser resolves only the lab's own sites; the world's sites register here.
   const onions = new OnionRegistry();
   // --- darkweb sites: the world's markets at /sites/<id>/, published in the registry (market/darkweb.ts) ---
-  await app.register(darkwebPlugin, { db: ledger.db, seed: ledger.settings.seed, registry: onions });
+  await app.register(darkwebPlugin, { db: ledger.db, seed: ledger.settings.seed, registry: onions, live });
   await app.register(onionBrowser, { resolver: onions });
   await app.register(pgpToolPlugin, { prefix: '/pgp', homeHref: '/' });
   await app.register(labWalletPlugin, { prefix: '/wallet', live });

@@ -17,7 +17,7 @@ import type { Db } from '../chain/store/open.ts';
 import { getMeta } from '../chain/store/open.ts';
 import { Rng } from '../chain/rng.ts';
 import { deriveOnion } from './onion/index.ts';
-import type { OnionRegistry } from './browser/index.ts';
+import type { OnionRegistry, SeizureNotice } from './browser/index.ts';
 import type { GeneratedKey } from './pgp/index.ts';
 import { ChainView } from './sites/kit/chain.ts';
 import { MarketData, type MarketInfo, type VendorInfo } from './sites/kit/data.ts';
@@ -32,6 +32,7 @@ import { registerForum } from './sites/forum/index.ts';
 import { registerVendorShops } from './sites/vendor-shop/index.ts';
 import { registerExchangers } from './sites/exchanger/index.ts';
 import { registerPhishingClones } from './sites/phishing/index.ts';
+import type { LiveWorld } from '../sim/live/index.ts';
 
 /** What kind of site an address leads to (later helpers add 'forum', 'vendor-shop', 'exchanger', 'phishing'). */
 export type SiteKind = 'escrow-market' | 'shop-market' | 'forum' | 'vendor-shop' | 'exchanger' | 'phishing' | (string & {});
@@ -50,6 +51,17 @@ export interface DarkwebSite {
   mirrors: string[];
   addresses: string[];
   language: 'en' | 'ru';
+}
+
+/**
+ * What the world's events recorded on a market (gt_entities.attrs, see sim/events/): 'seized' with
+ * the seizing agency's banner, 'maintenance' while withdrawals are frozen, 'exit_scam' once its
+ * operators left behind the maintenance notice; null for a market running normally.
+ */
+export interface MarketStatus {
+  status: string | null;
+  notice: string | null;
+  banner: { agency?: string; country?: string } | null;
 }
 
 /** One row of the trainee-facing directory of public addresses. */
@@ -76,6 +88,11 @@ export interface DarkwebOptions {
   mirrors?: number;
   /** Generate every vendor's key in the background after start. Default true. */
   warmKeys?: boolean;
+  /**
+   * The live world (lab/server.ts's app.live). With it, the markets' orders are live orders: their
+   * deposit addresses, amounts and states come from it, and the markets move the money block by block.
+   */
+  live?: LiveWorld;
 }
 
 interface WorldMeta {
@@ -107,7 +124,10 @@ export class Darkweb {
   readonly sites: DarkwebSite[] = [];
   private readonly meta: WorldMeta;
   private readonly mirrorCount: number;
+  private entityAttrs: Database.Statement | null = null;
   readonly warmKeys: boolean;
+  /** Orders placed on the markets are live orders when the lab runs a live world. */
+  readonly live: LiveWorld | null;
 
   constructor(opts: DarkwebOptions) {
     if (!opts?.db) throw new TypeError('the darkweb needs the world database (db)');
@@ -118,6 +138,7 @@ export class Darkweb {
     this.registry = opts.registry;
     this.mirrorCount = opts.mirrors ?? 2;
     this.warmKeys = opts.warmKeys ?? true;
+    this.live = opts.live ?? null;
     const labDb = opts.labDb ?? (opts.db.readonly ? new Database(':memory:') : opts.db);
     this.chain = new ChainView(opts.db);
     this.store = new LabStore(labDb);
@@ -161,7 +182,60 @@ export class Darkweb {
    */
   orderDepositAddress(marketId: string, orderId: string | null = null): DepositAddress {
     if (!this.deposits) throw new RangeError('this world has no markets');
+    if (this.live) {
+      // One allocator while the world is live: the live world's keys are not in lab_market_deposits.
+      const market = this.market(marketId);
+      if (!market) throw new RangeError(`no market ${JSON.stringify(marketId)} in this world`);
+      const { keyIndex } = this.live.freshKey(market.depositWallet, 'deposit');
+      return this.deposits.addressAt(market, keyIndex);
+    }
     return this.deposits.next(marketId, orderId);
+  }
+
+  /** The market's status as the world's events recorded it (read now: an instructor's event may change it). */
+  marketStatus(marketId: string): MarketStatus {
+    const market = this.market(marketId);
+    if (!market) throw new RangeError(`no market ${JSON.stringify(marketId)} in this world`);
+    this.entityAttrs ??= this.db.prepare('SELECT attrs FROM gt_entities WHERE id = ?');
+    const row = this.entityAttrs.get(market.entityId) as { attrs: string | null } | undefined;
+    let attrs: { status?: unknown; notice?: unknown; banner?: unknown } = {};
+    try {
+      attrs = row?.attrs ? (JSON.parse(row.attrs) as typeof attrs) : {};
+    } catch {
+      attrs = {};
+    }
+    const banner = attrs.banner && typeof attrs.banner === 'object' ? (attrs.banner as MarketStatus['banner']) : null;
+    return { status: typeof attrs.status === 'string' ? attrs.status : null, notice: typeof attrs.notice === 'string' ? attrs.notice : null, banner };
+  }
+
+  /** True while a market shows only its maintenance notice: its operators exit-scammed behind it. */
+  marketClosed(marketId: string): boolean {
+    const s = this.marketStatus(marketId);
+    return s.status === 'exit_scam' && s.notice === 'maintenance';
+  }
+
+  /**
+   * Puts the world's ground truth on the onion registry: every address of a market the world's
+   * events seized shows the seizure banner (naming the event's agency). Returns the ids of the sites
+   * it seized. Called at start; call again after an event changes a market while the lab runs.
+   */
+  applyWorldStatus(): string[] {
+    const seized: string[] = [];
+    for (const site of this.sites) {
+      if (!this.market(site.id)) continue;
+      const { status, banner } = this.marketStatus(site.id);
+      if (status !== 'seized') continue;
+      const notice: SeizureNotice = {
+        agencies: banner?.agency ? [banner.agency] : undefined,
+        text: [
+          `This hidden site, ${site.title}, has been seized${banner?.agency ? ` by the ${banner.agency}` : ''} as part of a law enforcement action.`,
+          'Its servers, wallets and user data are now in the hands of the investigating authorities.',
+        ],
+      };
+      for (const address of site.addresses) if (this.registry.resolve(address)?.status !== 'seized') this.registry.seize(address, notice);
+      seized.push(site.id);
+    }
+    return seized;
   }
 
   vendorKeySpec(vendor: VendorInfo): KeySpec {
@@ -258,6 +332,8 @@ export const darkwebPlugin: FastifyPluginAsync<DarkwebPluginOptions> = async (ap
     await app.register(plugin, { prefix: site.mount, darkweb, market, site });
     darkweb.publish(site);
   }
+  // Markets the world's events seized show the seizure banner from the start.
+  darkweb.applyWorldStatus();
   // --- Sites helper: the sites built on the kit, after the markets they copy or link to. ---
   await registerVendorShops(app, darkweb);
   await registerExchangers(app, darkweb);

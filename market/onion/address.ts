@@ -143,15 +143,40 @@ export function parseOnion(address: string): ParsedOnion {
   return { publicKey, version: ONION_VERSION };
 }
 
+/**
+ * Canonical labels already found valid. Validation is a pure function of the label, and decoding
+ * the ed25519 point costs about 0.8 ms, which every request through the onion browser would pay
+ * (twice); the lab has a few hundred addresses, so a bounded set holds them all. Only valid labels
+ * are kept, so an invalid address is parsed, and refused, exactly as before.
+ */
+const validLabels = new Map<string, true>();
+const VALID_LABELS_MAX = 4096;
+
+function knownValid(address: unknown): string | null {
+  if (typeof address !== 'string') return null;
+  const label = onionLabel(address);
+  return validLabels.has(label) ? label : null;
+}
+
+function rememberValid(label: string): void {
+  if (validLabels.size >= VALID_LABELS_MAX) validLabels.delete(validLabels.keys().next().value!);
+  validLabels.set(label, true);
+}
+
 /** The canonical form of a valid address: 56 lowercase characters, no ".onion". */
 export function normalizeOnion(address: string): string {
+  const known = knownValid(address);
+  if (known !== null) return known;
   parseOnion(address);
-  return onionLabel(address);
+  const label = onionLabel(address);
+  rememberValid(label);
+  return label;
 }
 
 export function isValidOnion(address: string): boolean {
+  if (knownValid(address) !== null) return true;
   try {
-    parseOnion(address);
+    normalizeOnion(address);
     return true;
   } catch {
     return false;

@@ -128,6 +128,15 @@ export class LiveWorld {
     return this.book.issue(walletId, role).address;
   }
 
+  /**
+   * freshAddress with its key index: the one allocator of new keys while the lab is live (the market
+   * sites take their deposit addresses from here, so no key is handed out twice).
+   */
+  freshKey(walletId: number, role: Parameters<WalletBook['issue']>[1] = 'receive'): { address: string; keyIndex: number } {
+    const k = this.book.issue(walletId, role);
+    return { address: k.address, keyIndex: k.keyIndex };
+  }
+
   /** Pays from any world wallet (scenario scripts, instructors): in the mempool at once, recorded in gt_txs. */
   pay(walletId: number, req: PayRequest, truth: LiveTxTruth): SentTx {
     return this.book.pay(walletId, req, truth);

@@ -70,6 +70,8 @@ export interface LiveOrder {
   finalizeEarly: boolean;
   buyerRef: string;
   depositAddress: string;
+  /** The deposit address's key index in the market's deposit wallet. */
+  depositKeyIndex: number;
   state: LiveOrderState;
   createdAt: number;
   createdHeight: number;
@@ -677,6 +679,7 @@ function view(r: OrderRow): LiveOrder {
     finalizeEarly: r.finalize_early === 1,
     buyerRef: r.buyer_ref,
     depositAddress: r.deposit_address,
+    depositKeyIndex: r.deposit_index,
     state: r.state,
     createdAt: r.created_at,
     createdHeight: r.created_height,

@@ -19,6 +19,7 @@ import { keyView } from '../kit/keys.ts';
 import { formatBtc, formatDate, formatDateTime, formatUsd } from '../kit/format.ts';
 import type { LabOrder } from '../kit/store.ts';
 import { plainLine } from '../kit/escape.ts';
+import { LiveError, liveOrderOf, liveStatus, placeLiveOrder, walletPayHref } from '../kit/live-orders.ts';
 import { listingDescription, listingStock, reviewText, vendorTerms } from './content.ts';
 import { ESCROW_STRINGS } from './strings.ts';
 
@@ -58,6 +59,8 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
     store,
     chain,
     captchaSecret: darkweb.siteSecret(market.id),
+    // An exit-scammed market answers every page with its maintenance notice (the event's record).
+    closed: () => darkweb.marketClosed(market.id),
     // The catalogue is the world's and fixed; anonymous pages change only with the world hour (prices).
     pageCache: { maxEntries: 2000 },
   });
@@ -286,6 +289,12 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
     }
   });
 
+  /** An order's deposit when the lab is not live: the site's own next address of the market's deposit wallet. */
+  const ownDeposit = (orderId: string, amountUsd: number, now: number) => {
+    const d = darkweb.orderDepositAddress(market.id, orderId);
+    return { depositAddress: d.address, keyIndex: d.keyIndex, amountSats: chain.usdToSats(amountUsd, now) };
+  };
+
   app.post('/listing/:id/order', async (req, reply) => {
     const listing = listingOf(req);
     if (!listing) return site.errorPage(req, reply, 404);
@@ -297,16 +306,19 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
       const quantity = readInt(req.body, 'quantity', 'field.quantity', 1, Math.min(stock, MAX_QUANTITY));
       const now = chain.now();
       const id = store.nextOrderId(market.id, market.id, data.orderNumbering(market).count);
-      const deposit = darkweb.orderDepositAddress(market.id, id);
       const amountUsd = round2(listing.priceUsd * quantity);
+      // A live lab: the live world places the order (its deposit address and amount); else the site's own.
+      const placed = placeLiveOrder(darkweb, { marketId: market.id, listingId: listing.id, accountId: account.id, quantity, orderId: id });
+      const deposit = placed ?? ownDeposit(id, amountUsd, now);
       store.createOrder({
         id, site: market.id, marketEntityId: market.entityId, accountId: account.id, listingId: listing.id, vendorEntityId: listing.vendorEntityId,
-        quantity, amountUsd, amountSats: chain.usdToSats(amountUsd, now), depositAddress: deposit.address, keyIndex: deposit.keyIndex,
+        quantity, amountUsd, amountSats: deposit.amountSats, depositAddress: deposit.depositAddress, keyIndex: deposit.keyIndex,
         payMethod: 'btc', district: null, createdAt: now, attrs: { finalizeEarly: listing.finalizeEarly },
       });
       return site.redirect(req, reply, `/orders/${encodeURIComponent(id)}`);
     } catch (err) {
       if (err instanceof FormError) return listingPage(req, reply, listing, { formError: site.formMessage(req, err) }, 400);
+      if (err instanceof LiveError) return listingPage(req, reply, listing, { formError: err.message }, 400);
       throw err;
     }
   });
@@ -457,9 +469,13 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
     }
     const expired = order.state === 'awaiting_payment' && seen === 0 && now > order.createdAt + PAYMENT_WINDOW;
     const listing = data!.listing(order.listingId);
+    const live = liveOrderOf(darkweb, order);
+    const status = liveStatus(order, live) ?? (expired ? 'expired' : order.state);
     return {
       ...order,
-      status: expired ? 'expired' : order.state,
+      status,
+      awaitingPayment: status === 'awaiting_payment',
+      payHref: live ? walletPayHref(order.depositAddress, order.amountSats, order.id) : null,
       listing: listing ? cardAt(req)(listing) : null,
       vendor: data!.vendor(order.vendorEntityId)?.handle ?? '?',
       payments,
@@ -467,7 +483,7 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
       confirmedSats: confirmed,
       dueSats: Math.max(0, order.amountSats - seen),
       payBy: order.createdAt + PAYMENT_WINDOW,
-      canDispute: order.state === 'paid' || order.state === 'shipped',
+      canDispute: order.state !== 'disputed' && (status === 'paid' || status === 'shipped'),
       disputes: store.disputes(order.id),
       bitcoinUri: `bitcoin:${order.depositAddress}?amount=${formatBtc(order.amountSats)}`,
     };

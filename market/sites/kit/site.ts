@@ -54,6 +54,11 @@ export interface SiteOptions {
    * else (the markets' catalogues do; a page with live rates does not). Default off.
    */
   pageCache?: { maxEntries: number };
+  /**
+   * True while the site shows only its maintenance notice (a market whose operators exit-scammed):
+   * every page but the stylesheets answers 503 with it. Read on every request (world events change it).
+   */
+  closed?: () => boolean;
 }
 
 /** Pages without a script; styles and images from the lab only; forms back to the lab only. */
@@ -63,7 +68,7 @@ export const SITE_IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; fr
 
 const KIT_CSS = readFileSync(fileURLToPath(new URL('./static/kit.css', import.meta.url)), 'utf8');
 const HANDLE_RE = /^[A-Za-z0-9_-]{3,24}$/;
-const ERROR_STATUSES = new Set([400, 404, 413, 415, 500]);
+const ERROR_STATUSES = new Set([400, 404, 413, 415, 500, 503]);
 
 interface RequestState {
   lang: Lang;
@@ -93,6 +98,7 @@ export class Site {
   private readonly state = new WeakMap<FastifyRequest, RequestState>();
   private readonly cache: Map<string, string> | null;
   private readonly cacheMax: number;
+  private readonly closed?: () => boolean;
 
   private constructor(opts: SiteOptions, pages: Map<string, Template>, i18n: I18n) {
     this.id = opts.id;
@@ -107,6 +113,7 @@ export class Site {
     this.addresses = opts.addresses;
     this.cache = opts.pageCache ? new Map() : null;
     this.cacheMax = opts.pageCache?.maxEntries ?? 0;
+    this.closed = opts.closed;
   }
 
   /** Sets the site up in `app` (the site plugin's own context) and returns it. */
@@ -140,6 +147,7 @@ export class Site {
       }
       const state: RequestState = { lang, prefix: this.prefixFor(req), session: this.sessions.get(req.cookies[SESSION_COOKIE]) };
       this.state.set(req, state);
+      if (this.closed?.() && !req.url.startsWith(`${this.mount}/static/`)) return this.errorPage(req, reply, 503);
       const key = this.cacheKey(req, state);
       const hit = key ? this.cache!.get(key) : undefined;
       if (hit !== undefined) {

@@ -64,6 +64,8 @@ export const KIT_STRINGS: Dictionaries = {
     'error.415.text': 'Send the form from the site’s own page.',
     'error.500.title': 'Server error',
     'error.500.text': 'Something went wrong on the site. Try again in a moment.',
+    'error.503.title': 'Down for maintenance',
+    'error.503.text': 'The market is undergoing scheduled maintenance. Deposits and withdrawals are paused; your funds are safe. We will be back shortly.',
     'error.home': 'Back to the home page',
 
     'pgp.fingerprint': 'Fingerprint',
@@ -165,6 +167,8 @@ export const KIT_STRINGS: Dictionaries = {
     'error.415.text': 'Отправьте форму со страницы самого сайта.',
     'error.500.title': 'Ошибка сервера',
     'error.500.text': 'На сайте что-то пошло не так. Повторите попытку чуть позже.',
+    'error.503.title': 'Технические работы',
+    'error.503.text': 'На площадке ведутся плановые технические работы. Пополнения и выводы приостановлены, ваши средства в безопасности. Скоро вернёмся.',
     'error.home': 'На главную',
 
     'pgp.fingerprint': 'Отпечаток',

@@ -47,14 +47,15 @@ export function createSiteHandlebars(i18n: I18n): Hb {
   h('tn', (key: unknown, count: unknown, options: Handlebars.HelperOptions) =>
     typeof key === 'string' ? i18n.plural(root(options).lang, key, Number(count) || 0, options.hash) : '',
   );
-  // {{href "/listing/" id}}: the site's prefix, a literal path, then each further part URL-encoded;
-  // hash arguments become the query string ({{href "/messages/new" to=handle}}).
+  // {{href "/listing/" id "/order"}}: the site's prefix, then literal path pieces and values in turn
+  // (a value is URL-encoded, a literal piece is not, so "/order" stays a path segment); hash
+  // arguments become the query string ({{href "/messages/new" to=handle}}).
   h('href', (...args: unknown[]) => {
     const options = lastIsOptions(args);
     const parts = args.slice(0, -1).map(String);
     const [path = '/', ...rest] = parts;
     let out = root(options).prefix + path;
-    for (const p of rest) out += encodeURIComponent(p);
+    rest.forEach((p, i) => (out += i % 2 === 0 ? encodeURIComponent(p) : p));
     let sep = '?';
     for (const k in options.hash) {
       const v = options.hash[k];

@@ -18,6 +18,7 @@ import { keyView } from '../kit/keys.ts';
 import { formatBtc, formatDate, formatDateTime, formatUsd } from '../kit/format.ts';
 import { plainLine } from '../kit/escape.ts';
 import type { LabOrder } from '../kit/store.ts';
+import { LiveError, liveOrderOf, liveStatus, placeLiveOrder, walletPayHref } from '../kit/live-orders.ts';
 import { cityDistricts, dropsInStock, productDistricts, productNote, shopReviewText, shopTerms, syntheticGps, type District } from './content.ts';
 import { SHOP_STRINGS } from './strings.ts';
 
@@ -50,6 +51,8 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
     store,
     chain,
     captchaSecret: darkweb.siteSecret(market.id),
+    // An exit-scammed market answers every page with its maintenance notice (the event's record).
+    closed: () => darkweb.marketClosed(market.id),
     // The catalogue is the world's and fixed; anonymous pages change only with the world hour (prices).
     pageCache: { maxEntries: 2000 },
   });
@@ -236,6 +239,12 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
     }
   });
 
+  /** An order's deposit when the lab is not live: the site's own next address of the market's deposit wallet. */
+  const ownDeposit = (orderId: string, amountUsd: number, now: number) => {
+    const d = darkweb.orderDepositAddress(market.id, orderId);
+    return { depositAddress: d.address, keyIndex: d.keyIndex, amountSats: chain.usdToSats(amountUsd, now) };
+  };
+
   app.post('/product/:id/order', async (req, reply) => {
     const listing = listingOf(req);
     if (!listing) return site.errorPage(req, reply, 404);
@@ -250,16 +259,19 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
       const payMethod = readChoice(body, 'pay', 'field.payMethod', exchanger ? PAY_METHODS : (['btc'] as const));
       const now = chain.now();
       const id = store.nextOrderId(market.id, market.id, data.orderNumbering(market).count);
-      const deposit = darkweb.orderDepositAddress(market.id, id);
       const amountUsd = round2(listing.priceUsd);
+      // A live lab: the live world places the order (its deposit address and amount); else the site's own.
+      const placed = placeLiveOrder(darkweb, { marketId: market.id, listingId: listing.id, accountId: account.id, quantity: 1, orderId: id });
+      const deposit = placed ?? ownDeposit(id, amountUsd, now);
       store.createOrder({
         id, site: market.id, marketEntityId: market.entityId, accountId: account.id, listingId: listing.id, vendorEntityId: listing.vendorEntityId,
-        quantity: 1, amountUsd, amountSats: chain.usdToSats(amountUsd, now), depositAddress: deposit.address, keyIndex: deposit.keyIndex,
+        quantity: 1, amountUsd, amountSats: deposit.amountSats, depositAddress: deposit.depositAddress, keyIndex: deposit.keyIndex,
         payMethod, district, createdAt: now, attrs: { city: listing.city, drop: listing.drop },
       });
       return site.redirect(req, reply, `/order/${encodeURIComponent(id)}`);
     } catch (err) {
       if (err instanceof FormError) return productPage(req, reply, listing, { form, formError: site.formMessage(req, err) }, 400);
+      if (err instanceof LiveError) return productPage(req, reply, listing, { form, formError: err.message }, 400);
       throw err;
     }
   });
@@ -320,11 +332,15 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
     const expired = order.state === 'awaiting_payment' && seen === 0 && now > order.createdAt + SHOP_PAYMENT_WINDOW;
     const listing = data!.listing(order.listingId);
     const vendor = data!.vendor(order.vendorEntityId);
-    const delivered = order.state !== 'awaiting_payment' && order.state !== 'cancelled';
+    const live = liveOrderOf(darkweb, order);
+    const status = liveStatus(order, live) ?? (expired ? 'expired' : order.state);
+    // Live: the drop is shown once the vendor has handed it over (klad_ready), not at payment.
+    const delivered = live ? status === 'klad_ready' || status === 'finalized' || order.state === 'disputed' : order.state !== 'awaiting_payment' && order.state !== 'cancelled';
     const district = listing ? productDistricts(seed, listing).find((d) => d.slug === order.district) : undefined;
     return {
       ...order,
-      status: expired ? 'expired' : order.state,
+      status,
+      payHref: live && order.payMethod === 'btc' ? walletPayHref(order.depositAddress, order.amountSats, order.id) : null,
       product: listing ? cardAt(req)(listing) : null,
       shop: vendor?.handle ?? '?',
       district: district ? districtView(req, district).name : order.district,
@@ -339,7 +355,7 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
           ? { ...exchangerLink!, fee: exchanger.fee, payUsd: round2(order.amountUsd * (1 + exchanger.fee)) }
           : null,
       complaints: store.disputes(order.id),
-      canComplain: order.state === 'paid',
+      canComplain: order.state !== 'disputed' && (live ? status === 'klad_ready' || status === 'finalized' : order.state === 'paid'),
     };
   }
 
