@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { mkdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Ledger } from '../chain/ledger.ts';
-import { generateWorldFile, loadScenarioOptions, formatSummary, reportWorld, CommandError } from './commands/world.ts';
+import { generateWorldFile, loadScenarioOptions, formatSummary, reportWorld, exportWorld, CommandError } from './commands/world.ts';
 import { BlockProducer } from '../chain/producer.ts';
 import { loadPools } from '../chain/pools.ts';
 import { inspectLedger, verifyLedger } from '../chain/verify.ts';
@@ -22,6 +22,9 @@ Usage:
       with the standard heuristics' precision and recall against the ground truth.
   onion-range world report <world.sqlite>
       Precision and recall of each tracing heuristic against the world's ground truth.
+  onion-range world export <world.sqlite> --format tagpack|elliptic --out PATH
+      The ground truth as labelled data: a GraphSense TagPack (YAML file) or Elliptic-shaped
+      CSVs (a folder). For instructors and researchers; never give it to trainees.
   onion-range chain inspect <ledger.sqlite>
       Print a ledger's settings, height range and counts.
   onion-range chain verify <ledger.sqlite>
@@ -156,7 +159,16 @@ function world(args: string[]): number {
     process.stdout.write(`${reportWorld(positionals[0])}\n`);
     return 0;
   }
-  throw new UsageError('usage: onion-range world generate|report …');
+  if (sub === 'export') {
+    const { values, positionals } = parse(rest, { format: { type: 'string' }, out: { type: 'string' } });
+    const file = positionals[0];
+    const format = values.format as string | undefined;
+    const out = values.out as string | undefined;
+    if (!file || !out || (format !== 'tagpack' && format !== 'elliptic')) throw new UsageError('usage: onion-range world export <world.sqlite> --format tagpack|elliptic --out PATH');
+    process.stdout.write(`${exportWorld(file, format, resolve(out))}\n`);
+    return 0;
+  }
+  throw new UsageError('usage: onion-range world generate|report|export …');
 }
 
 function chain(args: string[]): number {

@@ -6,6 +6,8 @@ import { DEFAULT_TRAILS, WorldOptionsError, type WorldOptionsInput } from '../..
 import { Ledger } from '../../chain/ledger.ts';
 import { heuristicReport, formatReport } from '../../sim/analysis/report.ts';
 import { progressBar } from './progress.ts';
+import { exportTagPack, exportElliptic } from '../../sim/truth/export.ts';
+import { writeFileSync } from 'node:fs';
 
 export class CommandError extends Error {
   constructor(
@@ -72,6 +74,22 @@ export function reportWorld(file: string): string {
   const ledger = Ledger.open(file, { readonly: true });
   try {
     return formatReport(heuristicReport(ledger.db));
+  } finally {
+    ledger.close();
+  }
+}
+
+export function exportWorld(file: string, format: 'tagpack' | 'elliptic', out: string): string {
+  if (!existsSync(file)) throw new CommandError(`no such file: ${file}`);
+  const ledger = Ledger.open(file, { readonly: true });
+  try {
+    if (format === 'tagpack') {
+      const yaml = exportTagPack(ledger.db);
+      writeFileSync(out, yaml);
+      return `TagPack written to ${out}`;
+    }
+    const r = exportElliptic(ledger.db, out);
+    return `Elliptic-shaped CSVs written to ${out}: ${r.txs} transactions (${r.illicit} illicit, ${r.licit} licit), ${r.edges} edges`;
   } finally {
     ledger.close();
   }
