@@ -10,16 +10,19 @@ import { fileURLToPath } from 'node:url';
 import { onionUrl } from '../../browser/index.ts';
 import { encryptTo } from '../../pgp/index.ts';
 import type { Darkweb, DarkwebSite } from '../../darkweb.ts';
-import { Site } from '../kit/site.ts';
+import { createMarketSite } from '../kit/site-setup.ts';
+import { marketRequestHelpers, productArtRoute, round2 } from '../kit/market-helpers.ts';
+import { orderPayment, orderRoutes, placeMarketOrder } from '../kit/order-routes.ts';
+import { signedDocumentRoutes } from '../kit/signed-routes.ts';
+import type { TipInfo } from '../kit/chain.ts';
 import { FormError, formValue, readAmount, readCheckbox, readChoice, readInt, readText } from '../kit/forms.ts';
 import { LISTING_SORTS, type ListingInfo, type ListingQuery, type MarketInfo, type Review, type VendorInfo } from '../kit/data.ts';
-import { paginate, parsePage, withQuery } from '../kit/pagination.ts';
-import { productArtSvg } from '../kit/art.ts';
+import { paginate, withQuery } from '../kit/pagination.ts';
 import { keyView } from '../kit/keys.ts';
-import { formatBtc, formatDate, formatDateTime, formatUsd } from '../kit/format.ts';
+import { formatBtc, formatUsd } from '../kit/format.ts';
 import type { LabOrder } from '../kit/store.ts';
 import { plainLine } from '../kit/escape.ts';
-import { LiveError, liveOrderOf, liveStatus, placeLiveOrder, walletPayHref } from '../kit/live-orders.ts';
+import { LiveError, walletPayHref } from '../kit/live-orders.ts';
 import { listingDescription, listingStock, reviewText, vendorTerms } from './content.ts';
 import { ESCROW_STRINGS } from './strings.ts';
 
@@ -38,36 +41,16 @@ export const PAYMENT_WINDOW = 72 * 3600;
 export const DISPUTE_REASONS = ['not_received', 'not_as_described', 'damaged', 'other'] as const;
 const MAX_QUANTITY = 20;
 
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
 export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app, opts) => {
   const { darkweb, market } = opts;
   const data = darkweb.data;
   if (!data) throw new RangeError('the escrow market site needs a world with markets');
   const { chain, store, seed } = darkweb;
-  const site = await Site.create(app, {
-    id: market.id,
-    name: market.name,
-    mount: app.prefix,
-    addresses: () => opts.site.addresses,
-    defaultLang: market.language,
-    strings: ESCROW_STRINGS,
-    templatesDir: `${here}templates`,
-    css: CSS,
-    store,
-    chain,
-    captchaSecret: darkweb.siteSecret(market.id),
-    // An exit-scammed market answers every page with its maintenance notice (the event's record).
-    closed: () => darkweb.marketClosed(market.id),
-    // The catalogue is the world's and fixed; anonymous pages change only with the world hour (prices).
-    pageCache: { maxEntries: 2000 },
-  });
+  const site = await createMarketSite(app, opts, { strings: ESCROW_STRINGS, templatesDir: `${here}templates`, css: CSS });
   const categories = new Set(data.categoryCounts(market).map((c) => c.category));
   const mirrorUrls = opts.site.addresses.map((a) => onionUrl(a));
 
-  const query = (req: FastifyRequest) => req.query as Record<string, string | undefined>;
+  const { query, pathOnly, pageOr400, mine, vendorOf, listingOf } = marketRequestHelpers(site, data, market);
   const rate = (req: FastifyRequest) => {
     const now = site.now(req);
     const sats = chain.usdToSats(1000, now);
@@ -141,15 +124,6 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
     listings: v.listings,
   });
   const reviewView = (r: Review) => ({ ...r, text: reviewText(seed, r.orderId, r.positive) });
-  const mine = (v: VendorInfo | undefined) => (v && v.marketEntityId === market.entityId ? v : undefined);
-  const pageOr400 = (req: FastifyRequest): number => {
-    try {
-      return parsePage(query(req).page);
-    } catch {
-      throw new FormError('field.page', 'form.range', { min: 1, max: 10000 });
-    }
-  };
-  const pathOnly = (req: FastifyRequest) => req.url.slice(site.mount.length).split('?')[0] || '/';
 
   // ---- catalogue -------------------------------------------------------------------------------
 
@@ -233,13 +207,7 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
     return searchPage(req, reply, { category });
   });
 
-  app.get('/art/:file', async (req, reply) => {
-    const file = (req.params as { file: string }).file;
-    const m = /^([A-Za-z0-9-]{1,64})\.svg$/.exec(file);
-    const listing = m ? data.listing(m[1]) : undefined;
-    if (!listing || listing.marketEntityId !== market.entityId) return site.errorPage(req, reply, 404);
-    return site.svg(reply, productArtSvg(`${seed}/${listing.id}`, listing.category, listing.title));
-  });
+  productArtRoute(app, site, data, market, seed);
 
   async function listingPage(req: FastifyRequest, reply: FastifyReply, listing: ListingInfo, extra: Record<string, unknown> = {}, status = 200) {
     const vendor = data!.vendor(listing.vendorEntityId)!;
@@ -273,11 +241,6 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
     );
   }
 
-  const listingOf = (req: FastifyRequest) => {
-    const l = data.listing((req.params as { id: string }).id);
-    return l && l.marketEntityId === market.entityId ? l : undefined;
-  };
-
   app.get('/listing/:id', async (req, reply) => {
     const listing = listingOf(req);
     if (!listing) return site.errorPage(req, reply, 404);
@@ -289,12 +252,6 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
     }
   });
 
-  /** An order's deposit when the lab is not live: the site's own next address of the market's deposit wallet. */
-  const ownDeposit = (orderId: string, amountUsd: number, now: number) => {
-    const d = darkweb.orderDepositAddress(market.id, orderId);
-    return { depositAddress: d.address, keyIndex: d.keyIndex, amountSats: chain.usdToSats(amountUsd, now) };
-  };
-
   app.post('/listing/:id/order', async (req, reply) => {
     const listing = listingOf(req);
     if (!listing) return site.errorPage(req, reply, 404);
@@ -304,17 +261,7 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
       site.checkForm(req, reply);
       const stock = listingStock(seed, listing);
       const quantity = readInt(req.body, 'quantity', 'field.quantity', 1, Math.min(stock, MAX_QUANTITY));
-      const now = chain.now();
-      const id = store.nextOrderId(market.id, market.id, data.orderNumbering(market).count);
-      const amountUsd = round2(listing.priceUsd * quantity);
-      // A live lab: the live world places the order (its deposit address and amount); else the site's own.
-      const placed = placeLiveOrder(darkweb, { marketId: market.id, listingId: listing.id, accountId: account.id, quantity, orderId: id });
-      const deposit = placed ?? ownDeposit(id, amountUsd, now);
-      store.createOrder({
-        id, site: market.id, marketEntityId: market.entityId, accountId: account.id, listingId: listing.id, vendorEntityId: listing.vendorEntityId,
-        quantity, amountUsd, amountSats: deposit.amountSats, depositAddress: deposit.depositAddress, keyIndex: deposit.keyIndex,
-        payMethod: 'btc', district: null, createdAt: now, attrs: { finalizeEarly: listing.finalizeEarly },
-      });
+      const id = placeMarketOrder(darkweb, market, listing, { accountId: account.id, quantity, payMethod: 'btc', district: null, attrs: { finalizeEarly: listing.finalizeEarly } });
       return site.redirect(req, reply, `/orders/${encodeURIComponent(id)}`);
     } catch (err) {
       if (err instanceof FormError) return listingPage(req, reply, listing, { formError: site.formMessage(req, err) }, 400);
@@ -324,8 +271,6 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
   });
 
   // ---- vendors -------------------------------------------------------------------------------
-
-  const vendorOf = (req: FastifyRequest) => mine(data.vendorByHandle(market, (req.params as { handle: string }).handle));
 
   app.get('/vendor/:handle', async (req, reply) => {
     const vendor = vendorOf(req);
@@ -457,20 +402,9 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
   // ---- orders --------------------------------------------------------------------------------
 
   /** The order as the buyer sees it, with payments to its deposit address read from the chain. */
-  function orderView(req: FastifyRequest, order: LabOrder) {
-    const now = site.now(req);
-    const payments = chain.paymentsTo(order.depositAddress);
-    const confirmed = payments.filter((p) => p.confirmations > 0).reduce((s, p) => s + p.value, 0);
-    const seen = payments.reduce((s, p) => s + p.value, 0);
-    if (order.state === 'awaiting_payment' && confirmed >= order.amountSats && payments.length) {
-      const last = payments.filter((p) => p.confirmations > 0).at(-1)!;
-      store.notePayment(order.id, { txid: last.txid, sats: confirmed, height: last.height });
-      order = store.order(order.id)!;
-    }
-    const expired = order.state === 'awaiting_payment' && seen === 0 && now > order.createdAt + PAYMENT_WINDOW;
+  function orderView(req: FastifyRequest, given: LabOrder) {
+    const { order, payments, confirmedSats: confirmed, seenSats: seen, live, status } = orderPayment(darkweb, given, site.now(req), PAYMENT_WINDOW);
     const listing = data!.listing(order.listingId);
-    const live = liveOrderOf(darkweb, order);
-    const status = liveStatus(order, live) ?? (expired ? 'expired' : order.state);
     return {
       ...order,
       status,
@@ -489,51 +423,12 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
     };
   }
 
-  function ownOrder(req: FastifyRequest, accountId: number): LabOrder | undefined {
-    const order = store.order((req.params as { id: string }).id);
-    return order && order.site === market.id && order.accountId === accountId ? order : undefined;
-  }
-
-  app.get('/orders', async (req, reply) => {
-    const account = site.requireAccount(req, reply);
-    if (!account) return reply;
-    const orders = store.orders(market.id, account.id, 0, 100).items.map((o) => orderView(req, o));
-    return site.render(req, reply, 'orders', { title: site.t(req, 'orders.title'), nav: 'orders', orders });
-  });
-
-  function orderPage(req: FastifyRequest, reply: FastifyReply, order: LabOrder, extra: Record<string, unknown> = {}, status = 200) {
-    site.session(req, reply);
-    return site.render(req, reply, 'order', { title: site.t(req, 'order.title', { id: order.id }), nav: 'orders', order: orderView(req, order), reasons: DISPUTE_REASONS, form: {}, ...extra }, status);
-  }
-
-  app.get('/orders/:id', async (req, reply) => {
-    const account = site.requireAccount(req, reply);
-    if (!account) return reply;
-    const order = ownOrder(req, account.id);
-    if (!order) return site.errorPage(req, reply, 404);
-    return orderPage(req, reply, order);
-  });
-
-  app.post('/orders/:id/dispute', async (req, reply) => {
-    const account = site.requireAccount(req, reply);
-    if (!account) return reply;
-    const order = ownOrder(req, account.id);
-    if (!order) return site.errorPage(req, reply, 404);
-    const body = req.body;
-    const form = { reason: formValue(body, 'reason'), body: formValue(body, 'body').slice(0, 3000) };
-    try {
-      site.checkForm(req, reply);
-      const view = orderView(req, order);
-      if (!view.canDispute) throw new FormError('field.form', 'dispute.notAllowed');
-      const reason = readChoice(body, 'reason', 'field.reason', DISPUTE_REASONS);
-      const text = readText(body, 'body', { label: 'field.disputeText', min: 20, max: 2000, multiline: true });
-      store.addDispute(market.id, order.id, account.id, reason, text, chain.now());
-      store.setOrderState(order.id, 'disputed');
-      return site.redirect(req, reply, `/orders/${encodeURIComponent(order.id)}`);
-    } catch (err) {
-      if (err instanceof FormError) return orderPage(req, reply, store.order(order.id)!, { form, formError: site.formMessage(req, err) }, 400);
-      throw err;
-    }
+  orderRoutes(app, site, darkweb, {
+    marketId: market.id,
+    orderPath: '/orders',
+    view: orderView,
+    reasons: DISPUTE_REASONS,
+    complaint: { path: 'dispute', allowed: (view) => view.canDispute, notAllowed: 'dispute.notAllowed', textLabel: 'field.disputeText', minText: 20 },
   });
 
   // ---- the market's signed documents -----------------------------------------------------------
@@ -553,9 +448,8 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
       'SYNTHETIC TRAINING ENVIRONMENT - fictional market, fictional addresses.',
     ].join('\n');
 
-  const canaryText = (day: string, signedAt: Date, fingerprint: string) => {
-    const block = chain.blockAtOrBefore(Math.floor(signedAt.getTime() / 1000));
-    return [
+  const canaryText = (day: string, block: TipInfo | null, fingerprint: string) =>
+    [
       `${plainLine(market.name)} - warrant canary`,
       `Date: ${day}`,
       '',
@@ -570,43 +464,8 @@ export const escrowMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (ap
       `Market key fingerprint: ${fingerprint}`,
       'SYNTHETIC TRAINING ENVIRONMENT - fictional market.',
     ].join('\n');
-  };
 
-  const marketKey = () => darkweb.marketKey(market);
-  const signedMirrors = async () => {
-    const key = await marketKey();
-    return darkweb.signed.get(`${market.id}/mirrors`, chain.now(), key, (day) => mirrorsText(day, key.fingerprint));
-  };
-  const signedCanary = async () => {
-    const key = await marketKey();
-    return darkweb.signed.get(`${market.id}/canary`, chain.now(), key, (day, at) => canaryText(day, at, key.fingerprint));
-  };
-
-  app.get('/mirrors.txt', async (_req, reply) => site.text(reply, await signedMirrors()));
-  app.get('/canary.txt', async (_req, reply) => site.text(reply, await signedCanary()));
-  app.get('/pgp.asc', async (_req, reply) => site.text(reply, (await marketKey()).publicArmored, 'application/pgp-keys; charset=utf-8'));
-
-  app.get('/pgp', async (req, reply) => {
-    const key = await marketKey();
-    return site.render(req, reply, 'pgp', {
-      title: site.t(req, 'pgp.title'),
-      nav: 'pgp',
-      key: keyView(key),
-      mirrors: mirrorUrls,
-      signedMirrors: await signedMirrors(),
-    });
-  });
-
-  app.get('/canary', async (req, reply) => {
-    const now = chain.now();
-    return site.render(req, reply, 'canary', {
-      title: site.t(req, 'canary.title'),
-      nav: 'canary',
-      canary: await signedCanary(),
-      day: formatDate(now),
-      checkedAt: formatDateTime(Math.floor(now / 3600) * 3600),
-    });
-  });
+  signedDocumentRoutes(app, site, darkweb, market, mirrorUrls, { mirrorsText, canaryText });
 
   app.get('/rules', async (req, reply) =>
     site.render(req, reply, 'rules', {

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../../../chain/rng.ts';
 import type { Darkweb, DarkwebSite } from '../../darkweb.ts';
-import { Site } from '../kit/site.ts';
+import { createDarkwebSite } from '../kit/site-setup.ts';
 import { FormError, formValue, readAmount, readChoice, readText } from '../kit/forms.ts';
 import { formatBtc, formatDate } from '../kit/format.ts';
 import { paginate, parsePage, withQuery } from '../kit/pagination.ts';
@@ -60,18 +60,13 @@ export const exchangerSite: FastifyPluginAsync<ExchangerSiteOptions> = async (ap
   const { chain, store, seed } = darkweb;
   const deposit = exchanger.depositWallet ?? exchanger.hotWallet;
   if (!deposit) throw new RangeError(`exchanger ${exchanger.id} has no wallet in this world`);
-  const site = await Site.create(app, {
+  const site = await createDarkwebSite(app, opts, {
     id: exchangerSiteId(exchanger),
     name: exchanger.name,
-    mount: app.prefix,
-    addresses: () => opts.site.addresses,
     defaultLang: exchanger.language,
     strings: EXCHANGER_STRINGS,
     templatesDir: `${here}templates`,
     css: CSS,
-    store,
-    chain,
-    captchaSecret: darkweb.siteSecret(exchangerSiteId(exchanger)),
   });
   const deposits = new WalletDeposits(darkweb.db, store.db, seed, chain);
   const orders = new SwapOrders(store.db);

@@ -9,16 +9,20 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { onionHref, onionUrl } from '../../browser/index.ts';
 import type { MarketSiteOptions } from '../escrow-market/index.ts';
-import { Site } from '../kit/site.ts';
+import { createMarketSite } from '../kit/site-setup.ts';
+import { marketRequestHelpers, productArtRoute, round2 } from '../kit/market-helpers.ts';
+import { orderPayment, orderRoutes, placeMarketOrder } from '../kit/order-routes.ts';
+import { signedDocumentRoutes } from '../kit/signed-routes.ts';
+import type { TipInfo } from '../kit/chain.ts';
 import { FormError, formValue, readChoice, readText } from '../kit/forms.ts';
 import type { ListingInfo, Review, VendorInfo } from '../kit/data.ts';
-import { paginate, parsePage, withQuery } from '../kit/pagination.ts';
-import { cityMapSvg, productArtSvg } from '../kit/art.ts';
+import { paginate, withQuery } from '../kit/pagination.ts';
+import { cityMapSvg } from '../kit/art.ts';
 import { keyView } from '../kit/keys.ts';
-import { formatBtc, formatDate, formatDateTime, formatUsd } from '../kit/format.ts';
+import { formatBtc, formatDateTime, formatUsd } from '../kit/format.ts';
 import { plainLine } from '../kit/escape.ts';
 import type { LabOrder } from '../kit/store.ts';
-import { LiveError, liveOrderOf, liveStatus, placeLiveOrder, walletPayHref } from '../kit/live-orders.ts';
+import { LiveError, walletPayHref } from '../kit/live-orders.ts';
 import { cityDistricts, dropsInStock, productDistricts, productNote, shopReviewText, shopTerms, syntheticGps, type District } from './content.ts';
 import { SHOP_STRINGS } from './strings.ts';
 
@@ -30,32 +34,12 @@ export const SHOP_PAYMENT_WINDOW = 3600;
 export const COMPLAINT_REASONS = ['not_found', 'underweight', 'other'] as const;
 export const PAY_METHODS = ['exchanger', 'btc'] as const;
 
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
 export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app, opts) => {
   const { darkweb, market } = opts;
   const data = darkweb.data;
   if (!data) throw new RangeError('the shop market site needs a world with markets');
   const { chain, store, seed } = darkweb;
-  const site = await Site.create(app, {
-    id: market.id,
-    name: market.name,
-    mount: app.prefix,
-    addresses: () => opts.site.addresses,
-    defaultLang: market.language,
-    strings: SHOP_STRINGS,
-    templatesDir: `${here}templates`,
-    css: CSS,
-    store,
-    chain,
-    captchaSecret: darkweb.siteSecret(market.id),
-    // An exit-scammed market answers every page with its maintenance notice (the event's record).
-    closed: () => darkweb.marketClosed(market.id),
-    // The catalogue is the world's and fixed; anonymous pages change only with the world hour (prices).
-    pageCache: { maxEntries: 2000 },
-  });
+  const site = await createMarketSite(app, opts, { strings: SHOP_STRINGS, templatesDir: `${here}templates`, css: CSS });
   const categories = new Set(data.categoryCounts(market).map((c) => c.category));
   const cities = data.cities(market);
   const exchanger = market.exchanger ? darkweb.exchanger(market.exchanger) : null;
@@ -63,15 +47,7 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
   const exchangerLink = exchanger ? { name: exchanger.name, url: onionUrl(exchanger.onion), href: onionHref(exchanger.onion, '/') } : null;
   const mirrorUrls = opts.site.addresses.map((a) => onionUrl(a));
 
-  const query = (req: FastifyRequest) => req.query as Record<string, string | undefined>;
-  const pathOnly = (req: FastifyRequest) => req.url.slice(site.mount.length).split('?')[0] || '/';
-  const pageOr400 = (req: FastifyRequest): number => {
-    try {
-      return parsePage(query(req).page);
-    } catch {
-      throw new FormError('field.page', 'form.range', { min: 1, max: 10000 });
-    }
-  };
+  const { query, pathOnly, pageOr400, vendorOf: shopOf, listingOf } = marketRequestHelpers(site, data, market);
   const districtView = (req: FastifyRequest, d: District) => ({ slug: d.slug, name: site.lang(req) === 'ru' ? d.ru : d.en });
   /**
    * A product as its card shows it, priced at the world's present (read once per request); texts
@@ -131,7 +107,6 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
     cities: citiesOf(v),
   });
   const reviewView = (r: Review) => ({ ...r, text: shopReviewText(seed, r.orderId, r.positive) });
-  const mine = (v: VendorInfo | undefined) => (v && v.marketEntityId === market.entityId ? v : undefined);
   const badPage = (req: FastifyRequest, reply: FastifyReply, err: unknown) => {
     if (err instanceof FormError) return site.errorPage(req, reply, 400, site.formMessage(req, err));
     throw err;
@@ -186,17 +161,7 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
     });
   });
 
-  app.get('/art/:file', async (req, reply) => {
-    const m = /^([A-Za-z0-9-]{1,64})\.svg$/.exec((req.params as { file: string }).file);
-    const listing = m ? data.listing(m[1]) : undefined;
-    if (!listing || listing.marketEntityId !== market.entityId) return site.errorPage(req, reply, 404);
-    return site.svg(reply, productArtSvg(`${seed}/${listing.id}`, listing.category, listing.title));
-  });
-
-  const listingOf = (req: FastifyRequest) => {
-    const l = data.listing((req.params as { id: string }).id);
-    return l && l.marketEntityId === market.entityId ? l : undefined;
-  };
+  productArtRoute(app, site, data, market, seed);
 
   function productPage(req: FastifyRequest, reply: FastifyReply, listing: ListingInfo, extra: Record<string, unknown> = {}, status = 200) {
     const vendor = data!.vendor(listing.vendorEntityId)!;
@@ -239,12 +204,6 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
     }
   });
 
-  /** An order's deposit when the lab is not live: the site's own next address of the market's deposit wallet. */
-  const ownDeposit = (orderId: string, amountUsd: number, now: number) => {
-    const d = darkweb.orderDepositAddress(market.id, orderId);
-    return { depositAddress: d.address, keyIndex: d.keyIndex, amountSats: chain.usdToSats(amountUsd, now) };
-  };
-
   app.post('/product/:id/order', async (req, reply) => {
     const listing = listingOf(req);
     if (!listing) return site.errorPage(req, reply, 404);
@@ -257,17 +216,7 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
       const districts = productDistricts(seed, listing);
       const district = readChoice(body, 'district', 'field.district', districts.map((d) => d.slug));
       const payMethod = readChoice(body, 'pay', 'field.payMethod', exchanger ? PAY_METHODS : (['btc'] as const));
-      const now = chain.now();
-      const id = store.nextOrderId(market.id, market.id, data.orderNumbering(market).count);
-      const amountUsd = round2(listing.priceUsd);
-      // A live lab: the live world places the order (its deposit address and amount); else the site's own.
-      const placed = placeLiveOrder(darkweb, { marketId: market.id, listingId: listing.id, accountId: account.id, quantity: 1, orderId: id });
-      const deposit = placed ?? ownDeposit(id, amountUsd, now);
-      store.createOrder({
-        id, site: market.id, marketEntityId: market.entityId, accountId: account.id, listingId: listing.id, vendorEntityId: listing.vendorEntityId,
-        quantity: 1, amountUsd, amountSats: deposit.amountSats, depositAddress: deposit.depositAddress, keyIndex: deposit.keyIndex,
-        payMethod, district, createdAt: now, attrs: { city: listing.city, drop: listing.drop },
-      });
+      const id = placeMarketOrder(darkweb, market, listing, { accountId: account.id, quantity: 1, payMethod, district, attrs: { city: listing.city, drop: listing.drop } });
       return site.redirect(req, reply, `/order/${encodeURIComponent(id)}`);
     } catch (err) {
       if (err instanceof FormError) return productPage(req, reply, listing, { form, formError: site.formMessage(req, err) }, 400);
@@ -277,8 +226,6 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
   });
 
   // ---- shops ---------------------------------------------------------------------------------
-
-  const shopOf = (req: FastifyRequest) => mine(data.vendorByHandle(market, (req.params as { handle: string }).handle));
 
   app.get('/shops', async (req, reply) => {
     const shops = [...data.vendors(market)].sort((a, b) => b.sales - a.sales || a.handle.localeCompare(b.handle)).map(shopView);
@@ -319,21 +266,10 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
 
   // ---- orders --------------------------------------------------------------------------------
 
-  function orderView(req: FastifyRequest, order: LabOrder) {
-    const now = site.now(req);
-    const payments = chain.paymentsTo(order.depositAddress);
-    const confirmed = payments.filter((p) => p.confirmations > 0).reduce((s, p) => s + p.value, 0);
-    const seen = payments.reduce((s, p) => s + p.value, 0);
-    if (order.state === 'awaiting_payment' && confirmed >= order.amountSats && payments.length) {
-      const last = payments.filter((p) => p.confirmations > 0).at(-1)!;
-      store.notePayment(order.id, { txid: last.txid, sats: confirmed, height: last.height });
-      order = store.order(order.id)!;
-    }
-    const expired = order.state === 'awaiting_payment' && seen === 0 && now > order.createdAt + SHOP_PAYMENT_WINDOW;
+  function orderView(req: FastifyRequest, given: LabOrder) {
+    const { order, payments, seenSats: seen, live, status } = orderPayment(darkweb, given, site.now(req), SHOP_PAYMENT_WINDOW);
     const listing = data!.listing(order.listingId);
     const vendor = data!.vendor(order.vendorEntityId);
-    const live = liveOrderOf(darkweb, order);
-    const status = liveStatus(order, live) ?? (expired ? 'expired' : order.state);
     // Live: the drop is shown once the vendor has handed it over (klad_ready), not at payment.
     const delivered = live ? status === 'klad_ready' || status === 'finalized' || order.state === 'disputed' : order.state !== 'awaiting_payment' && order.state !== 'cancelled';
     const district = listing ? productDistricts(seed, listing).find((d) => d.slug === order.district) : undefined;
@@ -359,29 +295,12 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
     };
   }
 
-  function ownOrder(req: FastifyRequest, accountId: number): LabOrder | undefined {
-    const order = store.order((req.params as { id: string }).id);
-    return order && order.site === market.id && order.accountId === accountId ? order : undefined;
-  }
-
-  app.get('/orders', async (req, reply) => {
-    const account = site.requireAccount(req, reply);
-    if (!account) return reply;
-    const orders = store.orders(market.id, account.id, 0, 100).items.map((o) => orderView(req, o));
-    return site.render(req, reply, 'orders', { title: site.t(req, 'orders.title'), nav: 'orders', orders });
-  });
-
-  function orderPage(req: FastifyRequest, reply: FastifyReply, order: LabOrder, extra: Record<string, unknown> = {}, status = 200) {
-    site.session(req, reply);
-    return site.render(req, reply, 'order', { title: site.t(req, 'order.title', { id: order.id }), nav: 'orders', order: orderView(req, order), reasons: COMPLAINT_REASONS, form: {}, ...extra }, status);
-  }
-
-  app.get('/order/:id', async (req, reply) => {
-    const account = site.requireAccount(req, reply);
-    if (!account) return reply;
-    const order = ownOrder(req, account.id);
-    if (!order) return site.errorPage(req, reply, 404);
-    return orderPage(req, reply, order);
+  const { ownOrder } = orderRoutes(app, site, darkweb, {
+    marketId: market.id,
+    orderPath: '/order',
+    view: orderView,
+    reasons: COMPLAINT_REASONS,
+    complaint: { path: 'complaint', allowed: (view) => view.canComplain, notAllowed: 'complaint.notAllowed', textLabel: 'field.complaintText', minText: 10 },
   });
 
   app.get('/order/:id/map.svg', async (req, reply) => {
@@ -410,30 +329,8 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
     );
   });
 
-  app.post('/order/:id/complaint', async (req, reply) => {
-    const account = site.requireAccount(req, reply);
-    if (!account) return reply;
-    const order = ownOrder(req, account.id);
-    if (!order) return site.errorPage(req, reply, 404);
-    const body = req.body;
-    const form = { reason: formValue(body, 'reason'), body: formValue(body, 'body').slice(0, 3000) };
-    try {
-      site.checkForm(req, reply);
-      if (!orderView(req, order).canComplain) throw new FormError('field.form', 'complaint.notAllowed');
-      const reason = readChoice(body, 'reason', 'field.reason', COMPLAINT_REASONS);
-      const text = readText(body, 'body', { label: 'field.complaintText', min: 10, max: 2000, multiline: true });
-      store.addDispute(market.id, order.id, account.id, reason, text, chain.now());
-      store.setOrderState(order.id, 'disputed');
-      return site.redirect(req, reply, `/order/${encodeURIComponent(order.id)}`);
-    } catch (err) {
-      if (err instanceof FormError) return orderPage(req, reply, store.order(order.id)!, { form, formError: site.formMessage(req, err) }, 400);
-      throw err;
-    }
-  });
-
   // ---- the market's signed documents -----------------------------------------------------------
 
-  const marketKey = () => darkweb.marketKey(market);
   const mirrorsText = (day: string, fingerprint: string) =>
     [
       `${plainLine(market.name)} - официальные зеркала`,
@@ -447,9 +344,8 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
       `Отпечаток ключа площадки: ${fingerprint}`,
       'SYNTHETIC TRAINING ENVIRONMENT - вымышленная площадка, вымышленные адреса.',
     ].join('\n');
-  const canaryText = (day: string, signedAt: Date, fingerprint: string) => {
-    const block = chain.blockAtOrBefore(Math.floor(signedAt.getTime() / 1000));
-    return [
+  const canaryText = (day: string, block: TipInfo | null, fingerprint: string) =>
+    [
       `${plainLine(market.name)} - канарейка`,
       `Дата: ${day}`,
       '',
@@ -464,32 +360,7 @@ export const shopMarketSite: FastifyPluginAsync<MarketSiteOptions> = async (app,
       `Отпечаток ключа площадки: ${fingerprint}`,
       'SYNTHETIC TRAINING ENVIRONMENT - вымышленная площадка.',
     ].join('\n');
-  };
-  const signedMirrors = async () => {
-    const key = await marketKey();
-    return darkweb.signed.get(`${market.id}/mirrors`, chain.now(), key, (day) => mirrorsText(day, key.fingerprint));
-  };
-  const signedCanary = async () => {
-    const key = await marketKey();
-    return darkweb.signed.get(`${market.id}/canary`, chain.now(), key, (day, at) => canaryText(day, at, key.fingerprint));
-  };
-
-  app.get('/mirrors.txt', async (_req, reply) => site.text(reply, await signedMirrors()));
-  app.get('/canary.txt', async (_req, reply) => site.text(reply, await signedCanary()));
-  app.get('/pgp.asc', async (_req, reply) => site.text(reply, (await marketKey()).publicArmored, 'application/pgp-keys; charset=utf-8'));
-  app.get('/pgp', async (req, reply) =>
-    site.render(req, reply, 'pgp', {
-      title: site.t(req, 'pgp.title'),
-      nav: 'pgp',
-      key: keyView(await marketKey()),
-      mirrors: mirrorUrls,
-      signedMirrors: await signedMirrors(),
-    }),
-  );
-  app.get('/canary', async (req, reply) => {
-    const now = chain.now();
-    return site.render(req, reply, 'canary', { title: site.t(req, 'canary.title'), nav: 'canary', canary: await signedCanary(), day: formatDate(now), checkedAt: formatDateTime(Math.floor(now / 3600) * 3600) });
-  });
+  signedDocumentRoutes(app, site, darkweb, market, mirrorUrls, { mirrorsText, canaryText });
   app.get('/rules', async (req, reply) =>
     site.render(req, reply, 'rules', {
       title: site.t(req, 'rules.title'),

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { onionHref, onionUrl } from '../../browser/index.ts';
 import { lookalikeKey, type GeneratedKey } from '../../pgp/index.ts';
 import type { Darkweb, DarkwebSite } from '../../darkweb.ts';
-import { Site } from '../kit/site.ts';
+import { createDarkwebSite } from '../kit/site-setup.ts';
 import { FormError, formValue, readInt, readText } from '../kit/forms.ts';
 import type { ListingInfo, MarketInfo } from '../kit/data.ts';
 import { paginate, parsePage, withQuery } from '../kit/pagination.ts';
@@ -84,18 +84,13 @@ export const vendorShopSite: FastifyPluginAsync<VendorShopOptions> = async (app,
   if (!data) throw new RangeError('a vendor shop needs a world with markets');
   const { chain, store, seed } = darkweb;
   const requests = new ShopRequests(store.db);
-  const site = await Site.create(app, {
+  const site = await createDarkwebSite(app, opts, {
     id: plan.siteId,
     name: plan.name,
-    mount: app.prefix,
-    addresses: () => opts.site.addresses,
     defaultLang: plan.language,
     strings: VENDOR_SHOP_STRINGS,
     templatesDir: `${here}templates`,
     css: CSS,
-    store,
-    chain,
-    captchaSecret: darkweb.siteSecret(plan.siteId),
   });
   const scam = plan.kind === 'scam';
   // The scam shop's feedback wall, written once up to the world's present when the lab starts.
