@@ -3,16 +3,12 @@
 // Silkway (the phishing clone), an exit scam on the shop market and a vendor who stops shipping;
 // served as the lab serves it (darkwebPlugin: the markets, then the shops, exchangers, clones and
 // the forum) behind the onion browser. Plus helpers to fill in the kit's forms (session, form token, captcha).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
-import { generateWorld } from '../../sim/world.ts';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { EventOptions, TrailOptions, WorldOptionsInput } from '../../sim/options.ts';
-import { Ledger } from '../../chain/ledger.ts';
-import { OnionRegistry, onionBrowser } from '../../market/browser/index.ts';
-import { Darkweb, darkwebPlugin } from '../../market/darkweb.ts';
 import { Captcha } from '../../market/sites/kit/captcha.ts';
+import { buildSitesLab, unescapeHtml, type SitesLab } from './sites-world.ts';
+
+export { unescapeHtml };
 
 export const MARK = 'SYNTHETIC TRAINING ENVIRONMENT';
 
@@ -29,41 +25,13 @@ export const SITES_WORLD: WorldOptionsInput = {
   ],
 };
 
-export interface SitesWorld {
-  file: string;
-  ledger: Ledger;
-  darkweb: Darkweb;
-  registry: OnionRegistry;
-  app: FastifyInstance;
-  close(): Promise<void>;
-}
+export type SitesWorld = SitesLab;
 
 /** Generates the world and serves every site as the lab does (market/darkweb.ts darkwebPlugin). */
-export async function sitesWorld(input: WorldOptionsInput = SITES_WORLD, events?: EventOptions[]): Promise<SitesWorld> {
-  const file = join(mkdtempSync(join(tmpdir(), 'onion-sites-')), 'world.sqlite');
-  generateWorld(events ? { ...input, events } : input, file);
-  const ledger = Ledger.open(file);
-  const registry = new OnionRegistry();
-  const darkweb = new Darkweb({ db: ledger.db, seed: ledger.settings.seed, registry, warmKeys: false });
-  const app = Fastify({ logger: false });
-  // The markets, then (market/darkweb.ts) the vendor shops, exchangers, phishing clones and the forum.
-  await app.register(darkwebPlugin, { darkweb });
-  await app.register(onionBrowser, { resolver: registry });
-  await app.ready();
-  return {
-    file,
-    ledger,
-    darkweb,
-    registry,
-    app,
-    async close() {
-      await app.close();
-      ledger.close();
-    },
-  };
+export function sitesWorld(input: WorldOptionsInput = SITES_WORLD, events?: EventOptions[]): Promise<SitesWorld> {
+  return buildSitesLab(events ? { ...input, events } : input);
 }
 
-/** A visitor of one onion site: keeps the site's cookies between requests. */
 export class Visitor {
   private readonly cookies = new Map<string, string>();
 
@@ -127,14 +95,3 @@ export class Visitor {
   }
 }
 
-/** Text of an HTML fragment as a reader sees it (entities decoded). */
-export function unescapeHtml(html: string): string {
-  return html
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;/g, "'")
-    .replace(/&#x60;/g, '`')
-    .replace(/&#x3D;/g, '=')
-    .replace(/&amp;/g, '&');
-}
