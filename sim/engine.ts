@@ -175,7 +175,6 @@ export class Engine {
     return sent;
   }
 
-  private changeKeys = new Map<Payment, void>();
   private noteChange(from: SimWallet, payment: Payment): void {
     // The wallet credited its change itself (unconfirmed); record the address's truth at seal time.
     const utxo = from.utxos[from.utxos.length - 1];

@@ -33,7 +33,7 @@ import { bytesToHex, equalBytes } from '../../chain/bytes.ts';
 import { estimateInputVsize } from '../../chain/signature-shape.ts';
 import { CALIBRATION } from '../calibration/defaults.ts';
 import { wasabiParticipants } from '../calibration/distributions.ts';
-import { buyFromExchange, estimateVsize, isLive, openExchangeLink, outputBytes, submitHandTx, type ExchangeLink, type HandOutput, type OwnedCoin } from './common.ts';
+import { buyFromExchange, estimateVsize, isLive, outputBytes, submitHandTx, type ExchangeLink, type HandOutput, type OwnedCoin } from './common.ts';
 
 export interface JoinOptions {
   style?: 'whirlpool' | 'wasabi';

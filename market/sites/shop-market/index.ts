@@ -14,7 +14,7 @@ import { marketRequestHelpers, productArtRoute, round2 } from '../kit/market-hel
 import { orderPayment, orderRoutes, placeMarketOrder } from '../kit/order-routes.ts';
 import { signedDocumentRoutes } from '../kit/signed-routes.ts';
 import type { TipInfo } from '../kit/chain.ts';
-import { FormError, formValue, readChoice, readText } from '../kit/forms.ts';
+import { FormError, formValue, readChoice } from '../kit/forms.ts';
 import type { ListingInfo, Review, VendorInfo } from '../kit/data.ts';
 import { paginate, withQuery } from '../kit/pagination.ts';
 import { cityMapSvg } from '../kit/art.ts';
