@@ -49,9 +49,7 @@ export async function buildServer(opts: LabServerOptions): Promise<FastifyInstan
       return { txid: txidHex(txid) };
     },
   });
-  // Ages on the explorer are told in the world's own time: the tip is "now" in a world set in 2020.
-  const worldNow = () => ledger.tip()?.time ?? ledger.settings.startTime;
-  await app.register(explorerPlugin, { prefix: '/explorer', reader, network: ledger.settings.network, now: worldNow });
+  await app.register(explorerPlugin, { prefix: '/explorer', reader, network: ledger.settings.network });
 
   // The onion browser resolves only the lab's own sites; the world's sites register here.
   const onions = new OnionRegistry();

@@ -37,7 +37,7 @@ export interface ExplorerOptions {
   network: Network;
   /** Where the lab serves its Esplora API, for the flow graph's requests. Default '/api'. */
   apiBase?: string;
-  /** Unix seconds "now" for ages ("5 min ago"); a simulated world may pass its own clock. Default: wall clock. */
+  /** Unix seconds "now" for ages ("5 min ago"). Default: the tip block's time, the world's own clock. */
   now?: () => number;
 }
 
@@ -103,7 +103,13 @@ export const explorerPlugin: FastifyPluginAsync<ExplorerOptions> = async (app: F
   if (!opts.reader) throw new TypeError('explorerPlugin needs a reader');
   const { reader, network } = opts;
   const apiBase = opts.apiBase ?? '/api';
-  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  // Ages are told in the world's own time: the tip block's time is "now" in a world set in 2020.
+  const now =
+    opts.now ??
+    (() => {
+      const tip = reader.tipHash();
+      return tip ? (reader.block(tip)?.timestamp ?? 0) : 0;
+    });
   const base = app.prefix;
 
   await app.register(fastifyView, {
